@@ -1,0 +1,13 @@
+/** Tests run from TypeScript sources; the end-to-end tests also use the compiled `dist/` (built by `npm ci`). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // 151002: ts-jest's note about node16 module kind; type checking still runs.
+    "^.+\\.ts$": ["ts-jest", { diagnostics: { ignoreCodes: [151002] } }],
+  },
+  testTimeout: 120000,
+  // The suites share one machine's two cores; end-to-end runs spawn the Pulumi engine.
+  maxWorkers: 2,
+};
