@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import * as auto from "@pulumi/pulumi/automation";
 import type { LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 export const projectRoot = path.resolve(__dirname, "../..");
@@ -50,7 +51,6 @@ export interface TestStack {
 /** A stack of the directory program `workDir` on a fresh file backend. */
 export async function createTestStack(workDir: string, stackName: string, extraEnv: Record<string, string> = {}): Promise<TestStack> {
   const cli = await ensurePulumi();
-  const auto = await import("@pulumi/pulumi/automation");
   const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-e2e-backend-"));
   const env: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
