@@ -1,0 +1,112 @@
+/**
+ * Errors of the workflow executor. Each carries the steps executed so far (`executed`) and the last
+ * observed phase, so the resource can reject with Pulumi's partial-state shape and the next `up` resumes.
+ */
+import { describeRefusal } from "../planner/plan";
+import type { LinkPhase, Observation, PlannedStep, Refusal, StepId } from "../planner/types";
+
+/** One step as the executor handled it. */
+export interface ExecutedStep {
+  seedStep: number;
+  id: StepId;
+  title: string;
+  /** done: ran (or waited, or checked) in this run; already-done: live state showed it done; noticed: told the operator. */
+  outcome: "done" | "already-done" | "noticed";
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601. */
+  finishedAt: string;
+}
+
+/** Base class: the workflow stopped. Nothing in it is secret. */
+export class WorkflowError extends Error {
+  /** Steps handled before the stop, in order. */
+  readonly executed: ExecutedStep[];
+  /** Phase last observed, if any observation succeeded. */
+  readonly phase?: LinkPhase;
+  /** The last observation, if any. */
+  readonly observation?: Observation;
+
+  constructor(message: string, executed: ExecutedStep[], last?: { phase?: LinkPhase; observation?: Observation }) {
+    super(message);
+    this.name = "WorkflowError";
+    this.executed = [...executed];
+    if (last?.phase !== undefined) this.phase = last.phase;
+    if (last?.observation !== undefined) this.observation = last.observation;
+  }
+}
+
+/** The planner refused: message = reason, found, expected and way forward. */
+export class WorkflowRefusedError extends WorkflowError {
+  readonly refusal: Refusal;
+
+  constructor(refusal: Refusal, executed: ExecutedStep[], last?: { phase?: LinkPhase; observation?: Observation }) {
+    super(describeRefusal(refusal), executed, last);
+    this.name = "WorkflowRefusedError";
+    this.refusal = refusal;
+  }
+}
+
+/** A step failed and live state shows it did not take effect. */
+export class WorkflowStepError extends WorkflowError {
+  /** The step that failed, when the failure belongs to one. */
+  readonly step?: PlannedStep;
+  /** The underlying error's message. */
+  readonly causeMessage: string;
+
+  constructor(
+    message: string,
+    details: { step?: PlannedStep; causeMessage: string; executed: ExecutedStep[]; phase?: LinkPhase; observation?: Observation },
+  ) {
+    super(message, details.executed, details);
+    this.name = "WorkflowStepError";
+    if (details.step) this.step = details.step;
+    this.causeMessage = details.causeMessage;
+  }
+}
+
+/** A wait (or a person's action) did not finish before the step's deadline. */
+export class WorkflowTimeoutError extends WorkflowError {
+  readonly step: PlannedStep;
+  readonly timeoutSeconds: number;
+  /** What the step waited for. */
+  readonly waitedFor: string;
+  /** What the last poll saw. */
+  readonly lastSeen: string;
+
+  constructor(details: {
+    step: PlannedStep;
+    timeoutSeconds: number;
+    waitedFor: string;
+    lastSeen: string;
+    executed: ExecutedStep[];
+    phase?: LinkPhase;
+    observation?: Observation;
+  }) {
+    super(
+      `Timed out after ${formatDuration(details.timeoutSeconds * 1000)} (waitTimeoutSeconds) waiting for step ` +
+        `${details.step.seedStep} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +
+        `Nothing was undone: re-running \`pulumi up\` resumes from this step (raise waitTimeoutSeconds to wait longer).`,
+      details.executed,
+      details,
+    );
+    this.name = "WorkflowTimeoutError";
+    this.step = details.step;
+    this.timeoutSeconds = details.timeoutSeconds;
+    this.waitedFor = details.waitedFor;
+    this.lastSeen = details.lastSeen;
+  }
+}
+
+/** `1h 2m 3s`, `45s`, `0s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const parts: string[] = [];
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s || parts.length === 0) parts.push(`${s}s`);
+  return parts.join(" ");
+}

@@ -1,0 +1,426 @@
+/**
+ * The executor: the only module that sends changing requests for the failover workflow.
+ *
+ * It plans once, then works through the steps in seed order. Before each step it re-observes both
+ * systems and re-plans: a step that live state shows done is recorded as already done (so re-running
+ * `pulumi up` resumes where the last run stopped), and a step that appears in the fresh plan (such as a
+ * pending cross-release request) is taken up in its place. Actions run once and are never retried
+ * blindly; waits and a person's action poll until the step leaves the plan or its deadline passes.
+ */
+import { CONSOLE_REPLICATION_PAGE, SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
+import type { MapiClient } from "../mapi/client";
+import { dataBehind, describeRefusal, evaluateCheck, planTransition } from "../planner/plan";
+import { primaryLabel, replicaLabel } from "../planner/steps";
+import type { DeclaredState, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
+import {
+  type ExecutedStep,
+  formatDuration,
+  WorkflowError,
+  WorkflowRefusedError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+} from "./errors";
+import { errorText } from "./observe";
+
+export {
+  type ExecutedStep,
+  WorkflowError,
+  WorkflowRefusedError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+} from "./errors";
+
+export interface TransitionRequest {
+  /** The state to reach. */
+  declared: DeclaredState;
+  options: PlanOptions;
+  /** Reads both systems (never throws for an unreachable side; see observeSystems). */
+  observe: () => Promise<Observation>;
+  /** Sends one link action to one side. Called at most once per step and run. */
+  runAction: (side: "primary" | "replica", action: LinkAction) => Promise<void>;
+  /** One line of progress per call. */
+  log: (line: string) => void;
+  /** Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Default: Date.now. */
+  now?: () => number;
+  /** Deadline of each wait (steps 8 and 10, a person's step 6, an action taking effect). */
+  waitTimeoutSeconds: number;
+  /** Time between polls while waiting. */
+  pollIntervalSeconds: number;
+  /** MAPI endpoints, named in what a person is asked to do (console address). */
+  endpoints?: { primary?: string; replica?: string };
+}
+
+export interface TransitionResult {
+  /** Every step of the plan (and any taken up on the way), in order, with its outcome. */
+  executed: ExecutedStep[];
+  /** The observation after the last step. */
+  final: Observation;
+  /** Its phase. */
+  phase: LinkPhase;
+}
+
+/** A `runAction` that sends the action through the MAPI clients of both sides. */
+export function mapiActionRunner(
+  clients: { primary: Pick<MapiClient, "runLinkAction">; replica: Pick<MapiClient, "runLinkAction"> },
+  linkName: string,
+): TransitionRequest["runAction"] {
+  return (side, action) => clients[side].runLinkAction(linkName, action);
+}
+
+/** The System Management Console address for a MAPI endpoint (same admin host, port 8000). */
+export function consoleAddress(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    const url = new URL(endpoint);
+    url.port = String(SYSTEM_MANAGEMENT_CONSOLE_PORT);
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `12.3 MB`. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `1,234 objects, 5.6 MB, 6m 40s behind (up to date as of …)`, or `unknown (no statistics)`. */
+export function describeDataBehind(obs: Observation): string {
+  const d = dataBehind(obs);
+  const parts: string[] = [];
+  if (d.objects !== undefined) parts.push(`${d.objects.toLocaleString("en-US")} objects`);
+  if (d.bytes !== undefined) parts.push(formatBytes(d.bytes));
+  if (d.seconds !== undefined) parts.push(`${formatDuration(d.seconds * 1000)} behind (up to date as of ${d.upToDateAsOf})`);
+  return parts.length > 0 ? parts.join(", ") : "unknown (the link reports no statistics)";
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const inPlan = (plan: Plan, seedStep: number): boolean => plan.ok && plan.steps.some((s) => s.seedStep === seedStep);
+
+/** Runs the workflow from the observed phase to `declared`. Throws a {@link WorkflowError} subclass on a stop. */
+export async function runTransition(request: TransitionRequest): Promise<TransitionResult> {
+  return new Transition(request).run();
+}
+
+class Transition {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly executed: ExecutedStep[] = [];
+  /** Seed steps handled in this run. */
+  private readonly handled = new Set<number>();
+  private obs: Observation | undefined;
+  private plan: Plan | undefined;
+
+  constructor(private readonly req: TransitionRequest) {
+    this.now = req.now ?? Date.now;
+    this.sleep = req.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    if (!(req.waitTimeoutSeconds > 0)) throw new RangeError("waitTimeoutSeconds must be a positive number");
+    if (!(req.pollIntervalSeconds > 0)) throw new RangeError("pollIntervalSeconds must be a positive number");
+  }
+
+  private get last(): { phase?: LinkPhase; observation?: Observation } {
+    return { ...(this.plan ? { phase: this.plan.phase } : {}), ...(this.obs ? { observation: this.obs } : {}) };
+  }
+
+  async run(): Promise<TransitionResult> {
+    try {
+      return await this.loop();
+    } catch (err) {
+      if (err instanceof WorkflowError) throw err;
+      throw new WorkflowStepError(`The workflow stopped unexpectedly: ${errorText(err)}. Re-run \`pulumi up\` to resume.`, {
+        causeMessage: errorText(err),
+        executed: this.executed,
+        ...this.last,
+      });
+    }
+  }
+
+  private async loop(): Promise<TransitionResult> {
+    const { req } = this;
+    let plan = await this.refresh(undefined);
+    this.ensureOk(plan);
+    const original = plan.steps;
+    if (original.length === 0) {
+      req.log(`Link ${req.options.linkName} is ${plan.phase}, as declared ("${req.declared}"): nothing to do.`);
+    } else {
+      req.log(`Plan from phase ${plan.phase} to "${req.declared}" (${original.length} steps):`);
+      for (const s of original) req.log(`  ${s.seedStep}. ${s.title}`);
+    }
+
+    let fresh = true;
+    for (;;) {
+      if (!fresh) plan = await this.refresh(undefined);
+      fresh = false;
+      this.ensureOk(plan);
+      const next = plan.steps.find((s) => !this.handled.has(s.seedStep));
+      let unsure: PlannedStep | undefined;
+      for (const s of original) {
+        if (this.handled.has(s.seedStep)) continue;
+        if (next && s.seedStep >= next.seedStep) break;
+        // A wait that seems over while one system is silent may not be (its peer's "Stalled link" hides
+        // the phase): wait for both systems to answer before calling it done.
+        if ((s.kind === "wait" || s.kind === "operator") && this.someSideSilent()) {
+          unsure = s;
+          break;
+        }
+        this.settlePassed(s);
+      }
+      if (unsure) {
+        plan = await this.waitFor(unsure, this.now());
+        fresh = true;
+        continue;
+      }
+      if (!next) break;
+      const after = await this.runStep(next);
+      if (after) {
+        plan = after;
+        fresh = true;
+      }
+    }
+
+    const left = plan.ok ? plan.steps.filter((s) => s.kind !== "notice") : [];
+    if (left.length > 0) {
+      throw new WorkflowStepError(
+        `After its steps ran, link ${req.options.linkName} is in phase ${plan.phase} and still needs ` +
+          `${left.map((s) => `step ${s.seedStep} (${s.title})`).join(", ")}, which ran in this run without effect. ` +
+          `Check the systems' event logs, then re-run \`pulumi up\`.`,
+        { causeMessage: "steps ran without effect", executed: this.executed, ...this.last },
+      );
+    }
+    const final = this.obs as Observation;
+    req.log(`Link ${req.options.linkName} is ${plan.phase}: "${req.declared}" reached.`);
+    return { executed: [...this.executed], final, phase: plan.phase };
+  }
+
+  /** Observes and plans; the failing step (if any) is named when observing itself fails. */
+  private async refresh(step: PlannedStep | undefined): Promise<Plan> {
+    let obs: Observation;
+    try {
+      obs = await this.req.observe();
+    } catch (err) {
+      throw new WorkflowStepError(
+        `Reading the systems${step ? ` for step ${step.seedStep} (${step.title})` : ""} failed: ${errorText(err)}. ` +
+          `Re-run \`pulumi up\` to resume.`,
+        { ...(step ? { step } : {}), causeMessage: errorText(err), executed: this.executed, ...this.last },
+      );
+    }
+    this.obs = obs;
+    this.plan = planTransition(this.req.declared, obs, this.req.options);
+    return this.plan;
+  }
+
+  private ensureOk(plan: Plan): asserts plan is Extract<Plan, { ok: true }> {
+    if (!plan.ok) throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
+  }
+
+  private record(step: PlannedStep, outcome: ExecutedStep["outcome"], startedAt: number): void {
+    this.handled.add(step.seedStep);
+    this.executed.push({
+      seedStep: step.seedStep,
+      id: step.id,
+      title: step.title,
+      outcome,
+      startedAt: iso(startedAt),
+      finishedAt: iso(this.now()),
+    });
+  }
+
+  /** A planned step that live state shows done; a notice is still told. */
+  private settlePassed(step: PlannedStep): void {
+    const t = this.now();
+    if (step.kind === "notice") {
+      this.req.log(`Step ${step.seedStep} NOTICE: ${step.title}`);
+      this.record(step, "noticed", t);
+    } else {
+      this.req.log(`Step ${step.seedStep} already done: ${step.title}`);
+      this.record(step, "already-done", t);
+    }
+  }
+
+  /** Runs one step; returns a fresh plan when it observed after acting or waiting. */
+  private async runStep(step: PlannedStep): Promise<Plan | undefined> {
+    const { req } = this;
+    const started = this.now();
+    switch (step.kind) {
+      case "notice":
+        req.log(`Step ${step.seedStep} NOTICE: ${step.title}`);
+        this.record(step, "noticed", started);
+        return undefined;
+      case "check": {
+        req.log(`Step ${step.seedStep}: ${step.title}`);
+        const result = evaluateCheck(step.seedStep, this.obs as Observation, req.options);
+        if (!result.passed) throw new WorkflowRefusedError(result.refusal, this.executed, this.last);
+        req.log(`Step ${step.seedStep} passed: ${result.detail}`);
+        this.record(step, "done", started);
+        return undefined;
+      }
+      case "action":
+        return this.runAction(step, started);
+      case "wait":
+      case "operator":
+        return this.waitFor(step, started);
+    }
+  }
+
+  private async runAction(step: PlannedStep, started: number): Promise<Plan | undefined> {
+    const { req } = this;
+    const side = step.side === "primary" ? "primary" : "replica";
+    const action = step.action as LinkAction;
+    req.log(`Step ${step.seedStep}: ${step.title}`);
+    try {
+      await req.runAction(side, action);
+    } catch (err) {
+      const cause = errorText(err);
+      req.log(`Step ${step.seedStep}: ${action} reported an error (${cause}); re-reading the systems before deciding`);
+      const plan = await this.refresh(step);
+      if (plan.ok && !inPlan(plan, step.seedStep)) {
+        req.log(`Step ${step.seedStep}: the link moved on to phase ${plan.phase} anyway: treating ${action} as done`);
+        this.record(step, "done", started);
+        return plan;
+      }
+      throw new WorkflowStepError(
+        `Step ${step.seedStep} (${step.title}) failed: ${cause}. The link is in phase ${plan.phase}` +
+          `${plan.ok ? "" : ` (${describeRefusal(plan.refusal)})`}. It was not retried; steps finished in this run: ` +
+          `${this.executed.length > 0 ? this.executed.map((e) => e.seedStep).join(", ") : "none"}. ` +
+          `Fix the cause, then re-run \`pulumi up\` to resume from this step.`,
+        { step, causeMessage: cause, executed: this.executed, ...this.last },
+      );
+    }
+    const plan = await this.refresh(step);
+    if (plan.ok && !inPlan(plan, step.seedStep)) {
+      req.log(`Step ${step.seedStep} done: link ${req.options.linkName} is now ${plan.phase}`);
+      this.record(step, "done", started);
+      return plan;
+    }
+    if (!plan.ok && !this.transient(plan)) throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
+    // Sent once; HCP may apply it a moment later. Wait for the effect, never send it again.
+    return this.waitFor(step, started, plan);
+  }
+
+  private someSideSilent(): boolean {
+    return !!this.obs && (!this.obs.primary.reachable || !this.obs.replica.reachable);
+  }
+
+  /** A refusal caused by a side not answering, which a later poll may clear. */
+  private transient(plan: Plan): boolean {
+    return !plan.ok && this.someSideSilent();
+  }
+
+  private waitedFor(step: PlannedStep): string {
+    const { options: o } = this.req;
+    switch (step.id) {
+      case "waitCloseToUpToDate":
+        return `data recovery on link ${o.linkName} to be within ${o.completeRecoveryWhenBehindSeconds} s of up to date`;
+      case "waitRecoveryFinished":
+        return `${o.primaryName} to become read-write and replication ${o.primaryName} -> ${o.replicaName} to restart`;
+      case "acceptPendingRequest":
+        return `a person to accept the pending request for link ${o.linkName} in the System Management Console of ${primaryLabel(o)}`;
+      default:
+        return `${step.action ?? step.id} to take effect on link ${o.linkName}`;
+    }
+  }
+
+  private lastSeen(plan: Plan): string {
+    const obs = this.obs as Observation;
+    const parts = [`phase ${plan.phase}`];
+    if (plan.phase === "recovering" || plan.phase === "completing") parts.push(`data behind: ${describeDataBehind(obs)}`);
+    if (!obs.primary.reachable) parts.push(`${primaryLabel(this.req.options)} unreachable (${obs.primary.error ?? "no answer"})`);
+    if (!obs.replica.reachable) parts.push(`${replicaLabel(this.req.options)} unreachable (${obs.replica.error ?? "no answer"})`);
+    if (!plan.ok) parts.push(`refused: ${plan.refusal.reason}`);
+    return parts.join("; ");
+  }
+
+  private operatorInstructions(step: PlannedStep, deadline: number): string[] {
+    const { options: o, endpoints } = this.req;
+    const console = consoleAddress(endpoints?.primary);
+    const where = console
+      ? `${console} (the admin host of MAPI endpoint ${endpoints?.primary})`
+      : `the System Management Console of ${o.primaryName} (port ${SYSTEM_MANAGEMENT_CONSOLE_PORT} of its admin host)`;
+    return [
+      `Step ${step.seedStep} ACTION REQUIRED: a person must accept the restored link ${o.linkName} on ${primaryLabel(o)} (cross-release link; MAPI cannot accept it).`,
+      `  1. Sign in to the System Management Console of ${primaryLabel(o)} at ${where} with an administrator account.`,
+      `  2. Open ${CONSOLE_REPLICATION_PAGE}: link ${o.linkName} from ${o.replicaName} is listed as a pending link request ("Pending").`,
+      `  3. Accept the request. Do not reject it: that undoes the restore.`,
+      `  Waiting until ${iso(deadline)} (${formatDuration(deadline - this.now())}), checking every ${this.req.pollIntervalSeconds} s. ` +
+        `If the deadline passes, accept it anyway and re-run \`pulumi up\`.`,
+    ];
+  }
+
+  /** Polls until `step` leaves the plan, the link moves backwards, or the deadline passes. */
+  private async waitFor(step: PlannedStep, started: number, current?: Plan): Promise<Plan> {
+    const { req } = this;
+    const deadline = started + req.waitTimeoutSeconds * 1000;
+    const interval = req.pollIntervalSeconds * 1000;
+    let plan = current ?? (this.plan as Plan);
+    if (step.kind === "operator") {
+      for (const line of this.operatorInstructions(step, deadline)) req.log(line);
+    } else if (step.kind === "wait") {
+      req.log(`Step ${step.seedStep}: ${step.title}`);
+    }
+    for (;;) {
+      const left = deadline - this.now();
+      req.log(
+        `Step ${step.seedStep} waiting for ${step.kind === "operator" ? "a person" : this.waitedForShort(step)} ` +
+          `(${formatDuration(Math.max(0, left))} left): ${this.lastSeen(plan)}`,
+      );
+      if (left <= 0) {
+        throw new WorkflowTimeoutError({
+          step,
+          timeoutSeconds: req.waitTimeoutSeconds,
+          waitedFor: this.waitedFor(step),
+          lastSeen: this.lastSeen(plan),
+          executed: this.executed,
+          ...this.last,
+        });
+      }
+      await this.sleep(Math.min(interval, left));
+      plan = await this.refresh(step);
+      if (!plan.ok) {
+        if (this.transient(plan)) continue;
+        throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
+      }
+      // A wait or a person's step ends only on what both systems show: with one side silent, the other's
+      // "Stalled link" could hide recovery still in progress (see phase.ts).
+      if (step.kind !== "action" && this.someSideSilent()) continue;
+      // Backwards first: a rejected request also takes step 6 out of the plan, but puts restore back in.
+      const backwards = plan.steps.find((s) => s.seedStep < step.seedStep && s.kind !== "check" && s.kind !== "notice");
+      if (backwards) {
+        throw new WorkflowStepError(
+          `While waiting in step ${step.seedStep} (${step.title}), link ${req.options.linkName} moved back to phase ` +
+            `${plan.phase}: step ${backwards.seedStep} (${backwards.title}) is needed again` +
+            `${step.kind === "operator" ? " (was the request rejected in the console?)" : ""}. Nothing was repeated; ` +
+            `re-run \`pulumi up\` to continue from there.`,
+          { step, causeMessage: `moved back to phase ${plan.phase}`, executed: this.executed, ...this.last },
+        );
+      }
+      if (!inPlan(plan, step.seedStep)) {
+        req.log(`Step ${step.seedStep} done after ${formatDuration(this.now() - started)}: link ${req.options.linkName} is now ${plan.phase}`);
+        this.record(step, "done", started);
+        return plan;
+      }
+    }
+  }
+
+  private waitedForShort(step: PlannedStep): string {
+    switch (step.id) {
+      case "waitCloseToUpToDate":
+        return `data to be within ${this.req.options.completeRecoveryWhenBehindSeconds} s of up to date`;
+      case "waitRecoveryFinished":
+        return "data recovery to finish";
+      default:
+        return `${step.action ?? step.id} to take effect`;
+    }
+  }
+}

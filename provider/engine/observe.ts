@@ -1,0 +1,126 @@
+/**
+ * Reads both systems (GET only) into an {@link Observation} for the planner: the verbose link, the
+ * software version, and whether each side trusts the other's current replication server certificate.
+ * A side that cannot be read is reported as `reachable: false` with the error text (no secrets).
+ */
+import { SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
+import type { MapiClient } from "../mapi/client";
+import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
+import type { CertificateInfo } from "../mapi/types";
+import type { Observation, SideObservation } from "../planner/types";
+
+/** The read-only part of the MAPI client that observing needs. */
+export type ObservingClient = Pick<
+  MapiClient,
+  "getLink" | "softwareVersion" | "getServerCertificate" | "listCertificates" | "getCertificate"
+>;
+
+export interface ObserveOptions {
+  /** Clock for `Observation.now` (default `Date.now`). */
+  now?: () => number;
+}
+
+interface SideRead {
+  side: SideObservation;
+  serverPem?: string;
+  trusted?: CertificateInfo[];
+}
+
+/** The message of an error, never anything else from it. MAPI errors carry no secrets by construction. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return typeof err === "string" ? err : "unknown error";
+}
+
+async function readSide(client: ObservingClient, linkName: string): Promise<SideRead> {
+  let link;
+  try {
+    link = await client.getLink(linkName, { verbose: true });
+  } catch (err) {
+    return { side: { reachable: false, error: errorText(err) } };
+  }
+  const [version, serverPem, trusted] = await Promise.allSettled([
+    client.softwareVersion(),
+    client.getServerCertificate(),
+    client.listCertificates(),
+  ]);
+  const side: SideObservation = { reachable: true, link };
+  if (version.status === "fulfilled") side.softwareVersion = version.value;
+  return {
+    side,
+    ...(serverPem.status === "fulfilled" ? { serverPem: serverPem.value } : {}),
+    ...(trusted.status === "fulfilled" ? { trusted: trusted.value } : {}),
+  };
+}
+
+/** What {@link findTrustedCertificate} found: the entry, or none, or that some entry could not be read. */
+export type TrustedLookup =
+  | { found: true; certificate: CertificateInfo }
+  | { found: false; unreadable: boolean };
+
+/**
+ * Looks for `certificatePem` among a system's trusted certificates. Candidates are narrowed by expiry
+ * date (cheap, from the list) and confirmed by comparing PEM bytes, fetched one at a time. The local
+ * `server` entry is skipped. Pass `list` when it was already read.
+ */
+export async function findTrustedCertificate(
+  client: Pick<MapiClient, "listCertificates" | "getCertificate">,
+  certificatePem: string,
+  list?: CertificateInfo[],
+): Promise<TrustedLookup> {
+  const entries = (list ?? (await client.listCertificates())).filter((c) => c.id !== SERVER_CERTIFICATE_ID);
+  let expiresOn: string | undefined;
+  try {
+    expiresOn = pemFacts(certificatePem).expiresOn;
+  } catch {
+    expiresOn = undefined;
+  }
+  const candidates = expiresOn
+    ? entries.filter((c) => sameInstant(c.expiresOn, expiresOn) || !Number.isFinite(Date.parse(c.expiresOn)))
+    : entries;
+  let unreadable = false;
+  for (const candidate of candidates) {
+    try {
+      if (samePemCertificate(await client.getCertificate(candidate.id), certificatePem)) {
+        return { found: true, certificate: candidate };
+      }
+    } catch {
+      unreadable = true;
+    }
+  }
+  return { found: false, unreadable };
+}
+
+/** Whether `trusting` has `certificatePem` in its trusted list; "unknown" when that cannot be read. */
+async function trusts(
+  trusting: SideRead,
+  client: ObservingClient,
+  certificatePem: string | undefined,
+): Promise<boolean | "unknown"> {
+  if (!trusting.side.reachable || !trusting.trusted || !certificatePem) return "unknown";
+  const lookup = await findTrustedCertificate(client, certificatePem, trusting.trusted);
+  if (lookup.found) return true;
+  return lookup.unreadable ? "unknown" : false;
+}
+
+/** Observes both systems in parallel. Never throws for an unreachable side. */
+export async function observeSystems(
+  clients: { primary: ObservingClient; replica: ObservingClient },
+  linkName: string,
+  options: ObserveOptions = {},
+): Promise<Observation> {
+  const [primary, replica] = await Promise.all([
+    readSide(clients.primary, linkName),
+    readSide(clients.replica, linkName),
+  ]);
+  const [primaryTrustsReplica, replicaTrustsPrimary] = await Promise.all([
+    trusts(primary, clients.primary, replica.serverPem),
+    trusts(replica, clients.replica, primary.serverPem),
+  ]);
+  return {
+    primary: primary.side,
+    replica: replica.side,
+    trust: { primaryTrustsReplica, replicaTrustsPrimary },
+    now: (options.now ?? Date.now)(),
+  };
+}

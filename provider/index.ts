@@ -1,0 +1,12 @@
+/**
+ * pulumi-hcp-replication: HCP replication failover and recovery as Pulumi resources.
+ * Heavy modules (the MAPI client, the planner, the executor) are loaded inside the providers on demand.
+ */
+export type { HcpSystem, AuthType } from "./resources/system";
+export { ReplicationCertificateTrust } from "./resources/replicationCertificateTrust";
+export type { ReplicationCertificateTrustArgs } from "./resources/replicationCertificateTrust";
+export { ReplicationLink } from "./resources/replicationLink";
+export type { ReplicationLinkArgs, LinkKind } from "./resources/replicationLink";
+export { ReplicationFailover, failoverStates } from "./resources/replicationFailover";
+export type { ReplicationFailoverArgs, FailoverState, AccessMode, ExecutedStepRecord } from "./resources/replicationFailover";
+export type { FailoverSettings, LinkPriority } from "./mapi/types";

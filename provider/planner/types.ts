@@ -1,0 +1,113 @@
+/**
+ * Types of the pure planner: what was observed on both systems, what the user declared, and the plan
+ * (ordered seed steps) or refusal that connects them. Data only.
+ */
+import type { LinkAction, LinkView } from "../mapi/types";
+
+export type { LinkAction, LinkView };
+
+/** The direction the user declares for the link. */
+export type DeclaredState = "replicating" | "failedOver" | "recovering";
+
+/** Every declared state, for validation messages. */
+export const DECLARED_STATES: readonly DeclaredState[] = ["replicating", "failedOver", "recovering"];
+
+/** Where the link is, derived from both systems (see docs/replication-model.md). */
+export type LinkPhase =
+  | "replicating"
+  | "failedOver"
+  | "pendingAcceptance"
+  | "recovering"
+  | "completing"
+  | "suspended"
+  | "absent"
+  | "unknown";
+
+/** What was read from one system. */
+export interface SideObservation {
+  /** False when the system could not be read (down, network, TLS, credentials). */
+  reachable: boolean;
+  /** Why it could not be read (no secrets). */
+  error?: string;
+  /** `X-HCP-SoftwareVersion`, e.g. "9.2.27". */
+  softwareVersion?: string;
+  /** The verbose link; null: no such link on this system; undefined: not read. */
+  link?: LinkView | null;
+}
+
+/** Both systems at one moment. */
+export interface Observation {
+  primary: SideObservation;
+  replica: SideObservation;
+  /** Whether each system trusts the other's current replication server certificate. */
+  trust: { primaryTrustsReplica: boolean | "unknown"; replicaTrustsPrimary: boolean | "unknown" };
+  /** When the observation was taken (ms since the epoch). */
+  now: number;
+}
+
+export interface PlanOptions {
+  /** HCP DNS failover redirects clients; when false the plan tells the operator to (steps 2 and 11). */
+  dnsFailover: boolean;
+  /** Step 9 (completeRecovery) waits until the data is at most this many seconds behind. */
+  completeRecoveryWhenBehindSeconds: number;
+  linkName: string;
+  primaryName: string;
+  replicaName: string;
+}
+
+export type StepKind = "action" | "wait" | "operator" | "notice" | "check";
+
+/** The eleven steps of the cross-release (7.x) primary-failure workflow. */
+export type StepId =
+  | "failOver"
+  | "redirectClientsToReplica"
+  | "checkCertificateTrust"
+  | "checkLinkConfiguration"
+  | "restoreLink"
+  | "acceptPendingRequest"
+  | "beginRecovery"
+  | "waitCloseToUpToDate"
+  | "completeRecovery"
+  | "waitRecoveryFinished"
+  | "redirectClientsToPrimary";
+
+export interface PlannedStep {
+  /** Step number in the 7.x seed workflow (1-11). */
+  seedStep: number;
+  id: StepId;
+  kind: StepKind;
+  /** Where the step happens; "operator" for what a person must do outside HCP. */
+  side: "primary" | "replica" | "operator";
+  /** The link action, for `kind: "action"`. */
+  action?: LinkAction;
+  /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
+  title: string;
+}
+
+/** Why the planner will not go on, and what to do about it. */
+export interface Refusal {
+  reason: string;
+  found: string;
+  expected: string;
+  wayForward: string;
+}
+
+export type Plan =
+  | { ok: true; phase: LinkPhase; steps: PlannedStep[] }
+  | { ok: false; phase: LinkPhase; refusal: Refusal };
+
+export type AccessMode = "read-write" | "read-only" | "unreachable";
+
+export interface AccessModes {
+  primaryAccess: AccessMode;
+  replicaAccess: AccessMode;
+}
+
+/** How far behind the receiving system is, from the link statistics (undefined: not reported). */
+export interface DataBehind {
+  objects?: number;
+  bytes?: number;
+  /** Seconds between `upToDateAsOfMillis` and the observation time. */
+  seconds?: number;
+  upToDateAsOf?: string;
+}

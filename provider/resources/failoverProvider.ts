@@ -1,0 +1,183 @@
+/**
+ * The provider behind ReplicationFailover. `check` observes both systems and plans (read-only); `update`
+ * runs the same planner step by step through the executor, which re-reads live state before each step.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { Observation, Plan, PlanOptions } from "../planner";
+import { Checks } from "./validate";
+import { connect, progressLog } from "./runtime";
+import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
+import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
+
+const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false };
+
+function validate(news: FailoverInputs): dynamic.CheckFailure[] {
+  const c = new Checks();
+  if (c.requiredString("link", news.link) && news.link.length > 64) c.fail("link", "link must be 1 to 64 characters");
+  c.oneOf("state", news.state, failoverStates);
+  const primaryOk = c.system("primary", news.primary);
+  const replicaOk = c.system("replica", news.replica);
+  if (primaryOk && replicaOk) c.distinctSystems("primary", news.primary, "replica", news.replica);
+  c.boolean("dnsFailover", news.dnsFailover);
+  c.integerInRange("completeRecoveryWhenBehindSeconds", news.completeRecoveryWhenBehindSeconds, 0, 7 * 86400);
+  c.integerInRange("waitTimeoutSeconds", news.waitTimeoutSeconds, 1, 7 * 86400);
+  c.integerInRange("pollIntervalSeconds", news.pollIntervalSeconds, 1, 3600);
+  return c.failures;
+}
+
+function planOptions(inputs: FailoverInputs): PlanOptions {
+  return {
+    dnsFailover: inputs.dnsFailover ?? defaults.dnsFailover,
+    completeRecoveryWhenBehindSeconds: inputs.completeRecoveryWhenBehindSeconds ?? defaults.completeRecoveryWhenBehindSeconds,
+    linkName: inputs.link,
+    primaryName: inputs.primary.name,
+    replicaName: inputs.replica.name,
+  };
+}
+
+async function observe(inputs: FailoverInputs): Promise<Observation> {
+  const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
+  return observeSystems({ primary: connect(inputs.primary), replica: connect(inputs.replica) }, inputs.link);
+}
+
+function describePlan(plan: Plan): string[] {
+  const planner: typeof import("../planner") = require("../planner");
+  if (plan.ok) return planner.formatPlan(plan);
+  const r = plan.refusal;
+  return [`Refused: ${r.reason} Found: ${r.found}. Expected: ${r.expected}. Way forward: ${r.wayForward}`];
+}
+
+/** Outputs that describe what the systems look like now. */
+function describeLive(inputs: FailoverInputs, obs: Observation, splitBrain: boolean) {
+  const planner: typeof import("../planner") = require("../planner");
+  const phase = planner.observePhase(obs);
+  const access = planner.accessModes(obs, phase, splitBrain);
+  const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(phase);
+  const plan = planner.planTransition(inputs.state, obs, planOptions(inputs));
+  return {
+    phase,
+    activeSystem: (replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"],
+    primaryAccess: access.primaryAccess,
+    replicaAccess: access.replicaAccess,
+    plannedSteps: describePlan(plan),
+  };
+}
+
+/** Which declared state the observed phase corresponds to (for refresh). */
+function declaredFor(phase: string, current: FailoverInputs["state"]): FailoverInputs["state"] {
+  if (phase === "replicating") return "replicating";
+  if (phase === "failedOver" || phase === "pendingAcceptance") return "failedOver";
+  if (phase === "recovering") return current === "replicating" ? "replicating" : "recovering";
+  if (phase === "completing") return "replicating";
+  return current;
+}
+
+async function converge(id: string, inputs: FailoverInputs, previous?: FailoverOutputs): Promise<FailoverOutputs> {
+  const { runTransition, WorkflowError }: typeof import("../engine/executor") = require("../engine/executor");
+  const log = progressLog(`ReplicationFailover ${inputs.link}`);
+  const clients = { primary: connect(inputs.primary), replica: connect(inputs.replica) };
+  const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
+  let lastObservation: Observation | undefined;
+  const observeNow = async () => (lastObservation = await observeSystems(clients, inputs.link));
+  let splitBrain = previous?.splitBrain ?? false;
+  try {
+    const result = await runTransition({
+      declared: inputs.state,
+      options: planOptions(inputs),
+      observe: observeNow,
+      runAction: async (side, action) => {
+        // Failing over while the primary cannot be told leaves both sides read-write (split brain).
+        if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
+        if (action === "beginRecovery") splitBrain = false;
+        await clients[side].runLinkAction(inputs.link, action);
+      },
+      log,
+      sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => Date.now(),
+      waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
+      pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,
+      endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
+    });
+    return { ...inputs, ...describeLive(inputs, result.final, splitBrain), executedSteps: result.executed.map(toRecord), splitBrain };
+  } catch (err) {
+    const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
+    let live: Partial<FailoverOutputs> = {};
+    try {
+      live = describeLive(inputs, await observeNow(), splitBrain);
+    } catch {
+      live = { phase: "unknown" };
+    }
+    const properties = { ...(previous ?? {}), ...inputs, ...live, executedSteps: executed, splitBrain };
+    throw partialStateError(id, properties, err, "re-run `pulumi up` to continue from the step that stopped");
+  }
+}
+
+function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
+  return { seedStep: step.seedStep, title: step.title, outcome: step.outcome, startedAt: step.startedAt, finishedAt: step.finishedAt };
+}
+
+export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
+  async check(_olds, news) {
+    const failures = validate(news);
+    if (failures.length > 0) return { failures };
+    const inputs: FailoverInputs = { ...news };
+    if ([news.link, news.state, news.primary.endpoint, news.replica.endpoint, news.primary.password, news.replica.password].some(isUnknown)) {
+      return { inputs: { ...inputs, plannedSteps: ["(planned once the systems' connection details are known)"] } };
+    }
+    // Preview reads the live systems (GET only) and shows the steps `up` will run.
+    const live = describeLive(inputs, await observe(inputs), false);
+    return { inputs: { ...inputs, plannedSteps: live.plannedSteps, observedPhase: live.phase } };
+  },
+
+  async diff(_id, olds, news) {
+    const changed: string[] = [];
+    if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
+    for (const key of ["link", "state", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
+      if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
+    }
+    for (const side of ["primary", "replica"] as const) {
+      if (JSON.stringify(olds[side]) !== JSON.stringify(news[side])) changed.push(side);
+    }
+    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    const id = `${inputs.link}:${inputs.primary.name}->${inputs.replica.name}`;
+    const outs = await converge(id, inputs);
+    return { id, outs: withoutProviderKey(outs) };
+  },
+
+  async update(id, olds, news) {
+    const outs = await converge(id, news, olds);
+    return { outs: withoutProviderKey(outs) };
+  },
+
+  async read(id, props) {
+    if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
+    const obs = await observe(props);
+    const live = describeLive(props, obs, props.splitBrain);
+    const observedState = declaredFor(live.phase, props.state);
+    if (observedState !== props.state) {
+      progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${live.phase}, but state was "${props.state}": changed outside this stack`);
+    }
+    const outputs: FailoverOutputs = { ...props, ...live, state: observedState };
+    // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
+    const inputs = { ...stripOutputs(props), state: observedState };
+    return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
+  },
+
+  async delete() {
+    // Forgetting the declaration changes nothing on the systems: the link stays in whatever direction it is.
+  },
+});
+
+function withoutProviderKey<T extends object>(outs: T): T {
+  const copy = { ...outs } as Record<string, unknown>;
+  delete copy[providerKey];
+  return copy as T;
+}
+
+function stripOutputs(props: FailoverOutputs): FailoverInputs {
+  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, ...inputs } = props;
+  return inputs;
+}

@@ -1,0 +1,19 @@
+/**
+ * Pulumi serializes a dynamic provider's methods, with everything they capture, into the state of every
+ * resource. To keep that small, each resource's provider is this shim: it captures only the absolute path
+ * of its implementation module and `require`s it inside each method, in the provider process.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+
+export function lazyProvider<Inputs, Outputs>(implementationPath: string): dynamic.ResourceProvider<Inputs, Outputs> {
+  // Only the string is captured; `require` is never serialized (Pulumi resolves it at run time).
+  const load = (): dynamic.ResourceProvider<Inputs, Outputs> => require(implementationPath).provider;
+  return {
+    check: (olds, news) => load().check!(olds, news),
+    diff: (id, olds, news) => load().diff!(id, olds, news),
+    create: (inputs) => load().create(inputs),
+    update: (id, olds, news) => load().update!(id, olds, news),
+    read: (id, props) => load().read!(id, props),
+    delete: (id, props) => load().delete!(id, props),
+  };
+}

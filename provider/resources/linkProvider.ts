@@ -1,0 +1,239 @@
+/** The provider behind ReplicationLink. */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { MapiClient } from "../mapi/client";
+import type { LinkModification, LinkView, FailoverSettings } from "../mapi/types";
+import type { Observation, SideObservation } from "../planner";
+import { Checks } from "./validate";
+import { connect, progressLog, warnLog } from "./runtime";
+import { wireSafe, isUnknown } from "./wire";
+import { linkKinds, linkPriorities, LinkInputs, LinkOutputs } from "./replicationLink";
+
+interface LiveLink {
+  side: "primary" | "replica";
+  client: MapiClient;
+  link: LinkView;
+  /** Tenants and directories as the primary lists them (undefined when the primary is not authoritative). */
+  content?: { tenants: string[]; defaultNamespaceDirectories: string[] };
+}
+
+function validate(news: LinkInputs): dynamic.CheckFailure[] {
+  const c = new Checks();
+  const p = c.system("primary", news.primary);
+  const r = c.system("replica", news.replica);
+  if (p && r) c.distinctSystems("primary", news.primary, "replica", news.replica);
+  if (c.requiredString("linkName", news.linkName) && news.linkName.length > 64) c.fail("linkName", "linkName must be 1 to 64 characters");
+  c.oneOf("type", news.type, linkKinds);
+  if (c.requiredString("remoteHost", news.remoteHost) && !/^[A-Za-z0-9.:\-[\]]+$/.test(news.remoteHost)) {
+    c.fail("remoteHost", `remoteHost must be a host name or IP address; got "${news.remoteHost}"`);
+  }
+  c.boolean("compression", news.compression);
+  c.boolean("encryption", news.encryption);
+  c.oneOf("priority", news.priority, linkPriorities, false);
+  for (const side of ["local", "remote"] as const) {
+    const s = news.failoverSettings?.[side];
+    if (s === undefined) continue;
+    c.boolean(`failoverSettings.${side}.autoFailover`, s.autoFailover);
+    c.integerInRange(`failoverSettings.${side}.autoFailoverMinutes`, s.autoFailoverMinutes, 7, 9999);
+    c.boolean(`failoverSettings.${side}.autoCompleteRecovery`, s.autoCompleteRecovery);
+    c.integerInRange(`failoverSettings.${side}.autoCompleteRecoveryMinutes`, s.autoCompleteRecoveryMinutes, 1, 9999);
+  }
+  c.nameList("tenants", news.tenants, 64);
+  c.nameList("defaultNamespaceDirectories", news.defaultNamespaceDirectories, 255);
+  c.boolean("allowDeletion", news.allowDeletion);
+  return c.failures;
+}
+
+async function readSide(client: MapiClient, linkName: string): Promise<SideObservation> {
+  try {
+    return { reachable: true, link: await client.getLink(linkName, { verbose: true }) };
+  } catch (err) {
+    return { reachable: false, error: (err as Error).message };
+  }
+}
+
+/** The link on the side that is authoritative now, or undefined when no side has it (not created yet). */
+async function findAuthoritative(inputs: LinkInputs): Promise<LiveLink | undefined> {
+  const planner: typeof import("../planner") = require("../planner");
+  const clients = { primary: connect(inputs.primary), replica: connect(inputs.replica) };
+  const [primary, replica] = await Promise.all([readSide(clients.primary, inputs.linkName), readSide(clients.replica, inputs.linkName)]);
+  const obs: Observation = { primary, replica, trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" }, now: Date.now() };
+  const phase = planner.observePhase(obs);
+  const replicaLeads = ["failedOver", "pendingAcceptance", "recovering", "completing"].includes(phase) || !primary.reachable;
+  const side = replicaLeads && replica.link ? "replica" : "primary";
+  const link = (side === "primary" ? primary : replica).link;
+  if (!link) {
+    if (!primary.reachable && !replica.reachable) throw new Error(`neither ${inputs.primary.name} nor ${inputs.replica.name} answers: ${primary.error}; ${replica.error}`);
+    return undefined;
+  }
+  const live: LiveLink = { side, client: clients[side], link };
+  if (side === "primary") live.content = await clients.primary.getLinkContent(inputs.linkName);
+  return live;
+}
+
+/** As the replica sees it, "local" and "remote" failover settings are the other way round. */
+function forSide(settings: FailoverSettings | undefined, side: "primary" | "replica"): FailoverSettings | undefined {
+  if (!settings || side === "primary") return settings;
+  return { local: settings.remote, remote: settings.local };
+}
+
+function sameSettings(wanted: FailoverSettings | undefined, live: FailoverSettings): boolean {
+  if (!wanted) return true;
+  return (["local", "remote"] as const).every((side) =>
+    Object.entries(wanted[side] ?? {}).every(([k, v]) => (live[side] as Record<string, unknown> | undefined)?.[k] === v),
+  );
+}
+
+interface Drift {
+  modification: LinkModification;
+  addTenants: string[];
+  removeTenants: string[];
+  addDirectories: string[];
+  removeDirectories: string[];
+  lines: string[];
+}
+
+function driftOf(inputs: LinkInputs, live: LiveLink): Drift {
+  const modification: LinkModification = {};
+  const lines: string[] = [];
+  const at = `on ${live.side === "primary" ? inputs.primary.name : inputs.replica.name} (${live.side})`;
+  for (const key of ["compression", "encryption", "priority"] as const) {
+    if (inputs[key] !== undefined && inputs[key] !== live.link[key]) {
+      (modification as Record<string, unknown>)[key] = inputs[key];
+      lines.push(`4. ${key}: ${String(live.link[key])} -> ${String(inputs[key])} ${at}`);
+    }
+  }
+  const settings = forSide(inputs.failoverSettings, live.side);
+  if (settings && !sameSettings(settings, live.link.failoverSettings)) {
+    modification.failoverSettings = settings;
+    lines.push(`4. failoverSettings -> ${JSON.stringify(inputs.failoverSettings)} ${at}`);
+  }
+  if (live.side === "primary" && live.link.connection.remoteHost !== inputs.remoteHost) {
+    modification.connection = { remoteHost: inputs.remoteHost };
+    lines.push(`4. remoteHost: ${live.link.connection.remoteHost} -> ${inputs.remoteHost} ${at}`);
+  }
+  const drift: Drift = { modification, addTenants: [], removeTenants: [], addDirectories: [], removeDirectories: [], lines };
+  if (live.content) {
+    const diffNames = (wanted: string[] | undefined, have: string[]) => ({
+      add: (wanted ?? have).filter((n) => !have.some((h) => h.toLowerCase() === n.toLowerCase())),
+      remove: wanted === undefined ? [] : have.filter((h) => !wanted.some((n) => n.toLowerCase() === h.toLowerCase())),
+    });
+    const t = diffNames(inputs.tenants, live.content.tenants);
+    const d = diffNames(inputs.defaultNamespaceDirectories, live.content.defaultNamespaceDirectories);
+    Object.assign(drift, { addTenants: t.add, removeTenants: t.remove, addDirectories: d.add, removeDirectories: d.remove });
+    t.add.forEach((n) => lines.push(`4. add tenant ${n} ${at}`));
+    t.remove.forEach((n) => lines.push(`4. remove tenant ${n} ${at}`));
+    d.add.forEach((n) => lines.push(`4. add default-namespace directory ${n} ${at}`));
+    d.remove.forEach((n) => lines.push(`4. remove default-namespace directory ${n} ${at}`));
+  }
+  return drift;
+}
+
+async function applyDrift(inputs: LinkInputs, live: LiveLink, drift: Drift, log: (line: string) => void): Promise<void> {
+  if (Object.keys(drift.modification).length > 0) await live.client.modifyLink(inputs.linkName, drift.modification);
+  for (const t of drift.addTenants) await live.client.addTenant(inputs.linkName, t);
+  for (const t of drift.removeTenants) await live.client.removeTenant(inputs.linkName, t);
+  for (const d of drift.addDirectories) await live.client.addDirectory(inputs.linkName, d);
+  for (const d of drift.removeDirectories) await live.client.removeDirectory(inputs.linkName, d);
+  drift.lines.forEach((line) => log(line));
+}
+
+async function converge(inputs: LinkInputs): Promise<LinkOutputs> {
+  const log = progressLog(`ReplicationLink ${inputs.linkName}`);
+  let live = await findAuthoritative(inputs);
+  if (!live) {
+    const primary = connect(inputs.primary);
+    log(`creating active/passive link ${inputs.linkName} on ${inputs.primary.name} to ${inputs.remoteHost}`);
+    await primary.createLink({
+      name: inputs.linkName,
+      type: "OUTBOUND",
+      connection: { remoteHost: inputs.remoteHost },
+      compression: inputs.compression,
+      encryption: inputs.encryption,
+      priority: inputs.priority,
+      failoverSettings: inputs.failoverSettings,
+    });
+    live = await findAuthoritative(inputs);
+    if (!live) throw new Error(`${inputs.primary.name} accepted link ${inputs.linkName} but does not list it`);
+  }
+  if (live.side === "replica" && (inputs.tenants || inputs.defaultNamespaceDirectories)) {
+    warnLog(`ReplicationLink ${inputs.linkName}`)(`the link is failed over: tenant and directory changes wait until the primary is authoritative again`);
+  }
+  await applyDrift(inputs, live, driftOf(inputs, live), log);
+  return { ...inputs, liveDrift: [], linkId: live.side === "primary" ? (live.link.id ?? "") : "", authoritativeSide: live.side };
+}
+
+export const provider = wireSafe<LinkInputs, LinkOutputs>({
+  async check(_olds, news) {
+    const failures = validate(news);
+    if (failures.length > 0) return { failures };
+    if ([news.primary.endpoint, news.replica.endpoint, news.primary.password, news.replica.password, news.linkName].some(isUnknown)) {
+      return { inputs: { ...news, liveDrift: [] } };
+    }
+    let liveDrift: string[];
+    try {
+      const live = await findAuthoritative(news);
+      liveDrift = live ? driftOf(news, live).lines : [`create link ${news.linkName} on ${news.primary.name}`];
+    } catch (err) {
+      liveDrift = []; // neither system answers: nothing can be planned, and nothing must fail preview
+      warnLog(`ReplicationLink ${news.linkName}`)((err as Error).message);
+    }
+    return { inputs: { ...news, liveDrift } };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = olds.linkName?.toLowerCase() !== news.linkName?.toLowerCase() || olds.primary?.endpoint !== news.primary?.endpoint ? ["linkName"] : [];
+    const keys = ["remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion", "primary", "replica"] as const;
+    const changed = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) || (news.liveDrift ?? []).length > 0;
+    return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const outs = await converge(inputs);
+    return { id: inputs.linkName, outs };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await converge(news) };
+  },
+
+  async read(id, props) {
+    if (!props) throw new Error(`ReplicationLink ${id}: import is not supported`);
+    const live = await findAuthoritative(props);
+    if (!live) {
+      // The link is gone from both systems: the resource no longer exists.
+      return { id: "", props: props };
+    }
+    const refreshed: LinkInputs = {
+      ...props,
+      compression: live.link.compression,
+      encryption: live.link.encryption,
+      priority: live.link.priority,
+      remoteHost: live.side === "primary" ? live.link.connection.remoteHost : props.remoteHost,
+      tenants: live.content ? live.content.tenants : props.tenants,
+      defaultNamespaceDirectories: live.content ? live.content.defaultNamespaceDirectories : props.defaultNamespaceDirectories,
+      liveDrift: [],
+    };
+    return { id, props: { ...props, ...refreshed, authoritativeSide: live.side }, inputs: refreshed as LinkOutputs }; // ReadResult types inputs as Outputs
+  },
+
+  async delete(id, props) {
+    if (props.allowDeletion !== true) {
+      throw new Error(
+        `refusing to delete replication link ${props.linkName}: deleting it stops replication between ${props.primary.name} and ${props.replica.name}. ` +
+          `To delete it, set allowDeletion: true on the ReplicationLink, run \`pulumi up\`, then remove it; to stop managing it without deleting, run \`pulumi state delete\` on its URN.`,
+      );
+    }
+    const log = progressLog(`ReplicationLink ${id}`);
+    for (const side of ["primary", "replica"] as const) {
+      const client = connect(props[side]);
+      try {
+        if (await client.linkExists(props.linkName)) {
+          await client.deleteLink(props.linkName);
+          log(`deleted link ${props.linkName} on ${props[side].name}`);
+        }
+      } catch (err) {
+        throw new Error(`could not delete link ${props.linkName} on ${props[side].name}: ${(err as Error).message}`);
+      }
+    }
+  },
+});

@@ -1,0 +1,66 @@
+/**
+ * ReplicationCertificateTrust: `trustedBy` trusts the replication server certificate of `certificateOf`
+ * (seed step 3; one resource per direction). A rebuilt system has a new certificate and an empty trusted
+ * list: preview shows that, and `up` uploads the certificate again.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazyProvider";
+import { secretSystem } from "./secrets";
+import type { HcpSystem, SystemConnection } from "./system";
+
+export interface ReplicationCertificateTrustArgs {
+  /** The system whose replication server certificate is to be trusted. */
+  certificateOf: HcpSystem;
+  /** The system that must trust it. */
+  trustedBy: HcpSystem;
+}
+
+/** What check found on the systems (filled in by check, compared by diff). */
+export type TrustStatus = "trusted" | "missing" | "unknown";
+
+export interface TrustInputs {
+  certificateOf: SystemConnection;
+  trustedBy: SystemConnection;
+  /** Filled in by check: whether `trustedBy` trusts the current certificate of `certificateOf`. */
+  liveStatus?: TrustStatus;
+  /** Filled in by check: fingerprint of the current server certificate of `certificateOf`, when it answered. */
+  liveFingerprintSha256?: string;
+}
+
+export interface TrustOutputs extends TrustInputs {
+  subjectDN: string;
+  expiresOn: string;
+  fingerprintSha256: string;
+  certificateId: string;
+}
+
+const implementation = path.join(__dirname, "certificateTrustProvider");
+
+export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
+  declare readonly subjectDN: pulumi.Output<string>;
+  declare readonly expiresOn: pulumi.Output<string>;
+  declare readonly fingerprintSha256: pulumi.Output<string>;
+  /** Id of the certificate in `trustedBy`'s trusted list. */
+  declare readonly certificateId: pulumi.Output<string>;
+
+  constructor(name: string, args: ReplicationCertificateTrustArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      lazyProvider<TrustInputs, TrustOutputs>(implementation),
+      name,
+      {
+        certificateOf: secretSystem(args.certificateOf),
+        trustedBy: secretSystem(args.trustedBy),
+        subjectDN: undefined,
+        expiresOn: undefined,
+        fingerprintSha256: undefined,
+        certificateId: undefined,
+        liveStatus: undefined,
+        liveFingerprintSha256: undefined,
+      },
+      opts,
+      "hcp",
+      "ReplicationCertificateTrust",
+    );
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * ReplicationFailover: which system of an active/passive link is active. `state` is the declared
+ * direction; preview shows the documented steps that `up` will run to get there.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazyProvider";
+import { HcpSystem, SystemConnection } from "./system";
+import { secretSystem } from "./secrets";
+
+export type FailoverState = "replicating" | "failedOver" | "recovering";
+export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
+
+export type AccessMode = "read-write" | "read-only" | "unreachable";
+
+export interface ReplicationFailoverArgs {
+  /** Name of the active/passive link (as created by ReplicationLink). */
+  link: pulumi.Input<string>;
+  /** The system that is active in normal operation (sends data). */
+  primary: HcpSystem;
+  /** The system that takes over when the primary fails. */
+  replica: HcpSystem;
+  /** "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery begun). */
+  state: pulumi.Input<FailoverState>;
+  /** Whether HCP's DNS failover redirects clients; when false the plan says when clients must be redirected. */
+  dnsFailover?: pulumi.Input<boolean>;
+  /** completeRecovery is sent once the primary is at most this many seconds behind (default 300). */
+  completeRecoveryWhenBehindSeconds?: pulumi.Input<number>;
+  /** Deadline of each wait (recovery progress, operator acceptance), in seconds (default 3600). */
+  waitTimeoutSeconds?: pulumi.Input<number>;
+  /** How often a wait re-reads the systems, in seconds (default 15). */
+  pollIntervalSeconds?: pulumi.Input<number>;
+}
+
+/** What the provider methods receive once Pulumi has resolved the inputs. */
+export interface FailoverInputs {
+  link: string;
+  primary: SystemConnection;
+  replica: SystemConnection;
+  state: FailoverState;
+  dnsFailover?: boolean;
+  completeRecoveryWhenBehindSeconds?: number;
+  waitTimeoutSeconds?: number;
+  pollIntervalSeconds?: number;
+  /** Filled in by check from the live systems: the steps `up` will run. */
+  plannedSteps?: string[];
+  /** Filled in by check: the phase observed during preview. */
+  observedPhase?: string;
+}
+
+export interface ExecutedStepRecord {
+  seedStep: number;
+  title: string;
+  outcome: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface FailoverOutputs extends FailoverInputs {
+  activeSystem: "primary" | "replica";
+  phase: string;
+  plannedSteps: string[];
+  executedSteps: ExecutedStepRecord[];
+  primaryAccess: AccessMode;
+  replicaAccess: AccessMode;
+  /** True when failover ran while the primary could not be told (both sides read-write until recovery). */
+  splitBrain: boolean;
+}
+
+const implementation = path.join(__dirname, "failoverProvider");
+
+export class ReplicationFailover extends pulumi.dynamic.Resource {
+  declare readonly link: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<FailoverState>;
+  /** The system that serves clients now. */
+  declare readonly activeSystem: pulumi.Output<"primary" | "replica">;
+  /** The link phase observed on the systems. */
+  declare readonly phase: pulumi.Output<string>;
+  /** The documented steps `up` will run (empty once the systems match `state`). */
+  declare readonly plannedSteps: pulumi.Output<string[]>;
+  /** What the last `up` did, with times. */
+  declare readonly executedSteps: pulumi.Output<ExecutedStepRecord[]>;
+  declare readonly primaryAccess: pulumi.Output<AccessMode>;
+  declare readonly replicaAccess: pulumi.Output<AccessMode>;
+  declare readonly splitBrain: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      lazyProvider<FailoverInputs, FailoverOutputs>(implementation),
+      name,
+      {
+        ...args,
+        primary: secretSystem(args.primary),
+        replica: secretSystem(args.replica),
+        activeSystem: undefined,
+        phase: undefined,
+        plannedSteps: undefined,
+        executedSteps: undefined,
+        primaryAccess: undefined,
+        replicaAccess: undefined,
+        splitBrain: undefined,
+        observedPhase: undefined,
+      },
+      opts,
+      "hcp",
+      "ReplicationFailover",
+    );
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What provider methods need from their surroundings, loaded on demand: MAPI clients for the systems and
+ * a progress log the person running `pulumi up` sees.
+ */
+import type { MapiClient } from "../mapi/client";
+import type { SystemConnection } from "./system";
+
+/** Lines reach the engine as info messages; without an engine they go to stderr. */
+export function progressLog(prefix: string): (line: string) => void {
+  // The dynamic-provider host receives the engine address as its first argument but does not hand it to
+  // the SDK's logger; doing so makes messages appear under `pulumi up` as they happen.
+  if (!process.env.PULUMI_NODEJS_ENGINE && /^127\.0\.0\.1:\d+$/.test(process.argv[2] ?? "")) {
+    process.env.PULUMI_NODEJS_ENGINE = process.argv[2];
+  }
+  return (line: string) => {
+    const text = `${prefix}: ${line}`;
+    try {
+      const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+      void pulumi.log.info(text).catch(() => process.stderr.write(`${text}\n`));
+    } catch {
+      process.stderr.write(`${text}\n`);
+    }
+  };
+}
+
+export function warnLog(prefix: string): (line: string) => void {
+  const info = progressLog(prefix);
+  return (line: string) => {
+    try {
+      const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+      void pulumi.log.warn(`${prefix}: ${line}`).catch(() => info(`warning: ${line}`));
+    } catch {
+      info(`warning: ${line}`);
+    }
+  };
+}
+
+/** A MAPI client for one system; warnings (e.g. TLS verification skipped) are shown to the user. */
+export function connect(system: SystemConnection, options: { timeoutMs?: number } = {}): MapiClient {
+  const { MapiClient }: typeof import("../mapi/client") = require("../mapi/client");
+  return new MapiClient({
+    endpoint: system.endpoint,
+    username: system.username,
+    password: system.password,
+    authType: system.authType,
+    caCertificate: system.caCertificate,
+    insecureSkipTlsVerify: system.insecureSkipTlsVerify,
+    timeoutMs: options.timeoutMs,
+    onWarning: warnLog(system.name),
+  });
+}

@@ -1,0 +1,339 @@
+import {
+  formatPlan,
+  observePhase,
+  planTransition,
+  type DeclaredState,
+  type LinkPhase,
+  type Plan,
+} from "../../provider/planner";
+import { BEHIND, CLOSE, link, obs, OPTS, phaseObs, type Reach } from "./fixtures";
+
+type Expect = number[] | RegExp;
+
+const R_UNREACH = /hcp-b \(replica\) cannot be reached.*needs it/;
+const P_UNREACH = /hcp-a \(primary\) cannot be reached.*needs it/;
+const BACK = /no step from/;
+const SUSP = /is suspended on/;
+const ABSENT = /does not exist on hcp-b \(replica\)/;
+const UNKNOWN_MSG = /reports status "Weird status"/;
+const REPLICA_GONE_UNKNOWN = /hcp-b \(replica\) cannot be reached .* and hcp-a \(primary\) does not show which phase/;
+const NEITHER = /Neither system can be reached/;
+
+/**
+ * declared x observed fixture x reachability -> [observed phase, steps or refusal].
+ * Fixtures per docs/replication-model.md; dnsFailover off, same release, link not broken, recovery 600 s behind.
+ */
+const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
+  // ---- declared failedOver ----
+  ["failedOver", "replicating", "both", "replicating", [1, 2]],
+  ["failedOver", "replicating", "primaryDown", "replicating", [1, 2]],
+  ["failedOver", "replicating", "replicaDown", "replicating", R_UNREACH],
+  ["failedOver", "failedOver", "both", "failedOver", []],
+  ["failedOver", "failedOver", "primaryDown", "failedOver", []],
+  ["failedOver", "failedOver", "replicaDown", "failedOver", []],
+  ["failedOver", "pendingAcceptance", "both", "pendingAcceptance", []],
+  ["failedOver", "pendingAcceptance", "primaryDown", "pendingAcceptance", []],
+  ["failedOver", "pendingAcceptance", "replicaDown", "pendingAcceptance", []],
+  ["failedOver", "recovering", "both", "recovering", BACK],
+  ["failedOver", "recovering", "primaryDown", "recovering", BACK],
+  ["failedOver", "recovering", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["failedOver", "completing", "both", "completing", BACK],
+  ["failedOver", "completing", "primaryDown", "completing", BACK],
+  ["failedOver", "completing", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["failedOver", "suspended", "both", "suspended", SUSP],
+  ["failedOver", "suspended", "primaryDown", "suspended", SUSP],
+  ["failedOver", "suspended", "replicaDown", "suspended", SUSP],
+  ["failedOver", "absent", "both", "absent", ABSENT],
+  ["failedOver", "absent", "primaryDown", "absent", ABSENT],
+  ["failedOver", "absent", "replicaDown", "replicating", R_UNREACH],
+  ["failedOver", "absentBoth", "both", "absent", ABSENT],
+  ["failedOver", "absentBoth", "primaryDown", "absent", ABSENT],
+  ["failedOver", "absentBoth", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["failedOver", "unknown", "both", "unknown", UNKNOWN_MSG],
+  ["failedOver", "unknown", "primaryDown", "unknown", UNKNOWN_MSG],
+  ["failedOver", "unknown", "replicaDown", "replicating", R_UNREACH],
+  // ---- declared recovering ----
+  ["recovering", "replicating", "both", "replicating", [1, 2, 3, 4, 7]],
+  ["recovering", "replicating", "primaryDown", "replicating", P_UNREACH],
+  ["recovering", "replicating", "replicaDown", "replicating", R_UNREACH],
+  ["recovering", "failedOver", "both", "failedOver", [3, 4, 7]],
+  ["recovering", "failedOver", "primaryDown", "failedOver", P_UNREACH],
+  ["recovering", "failedOver", "replicaDown", "failedOver", R_UNREACH],
+  ["recovering", "pendingAcceptance", "both", "pendingAcceptance", [6, 7]],
+  ["recovering", "pendingAcceptance", "primaryDown", "pendingAcceptance", P_UNREACH],
+  ["recovering", "pendingAcceptance", "replicaDown", "pendingAcceptance", R_UNREACH],
+  ["recovering", "recovering", "both", "recovering", []],
+  ["recovering", "recovering", "primaryDown", "recovering", []],
+  ["recovering", "recovering", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["recovering", "completing", "both", "completing", BACK],
+  ["recovering", "completing", "primaryDown", "completing", BACK],
+  ["recovering", "completing", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["recovering", "suspended", "both", "suspended", SUSP],
+  ["recovering", "suspended", "primaryDown", "suspended", SUSP],
+  ["recovering", "suspended", "replicaDown", "suspended", SUSP],
+  ["recovering", "absent", "both", "absent", ABSENT],
+  ["recovering", "absent", "primaryDown", "absent", ABSENT],
+  ["recovering", "absent", "replicaDown", "replicating", R_UNREACH],
+  ["recovering", "absentBoth", "both", "absent", ABSENT],
+  ["recovering", "absentBoth", "primaryDown", "absent", ABSENT],
+  ["recovering", "absentBoth", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["recovering", "unknown", "both", "unknown", UNKNOWN_MSG],
+  ["recovering", "unknown", "primaryDown", "unknown", UNKNOWN_MSG],
+  ["recovering", "unknown", "replicaDown", "replicating", R_UNREACH],
+  // ---- declared replicating ----
+  ["replicating", "replicating", "both", "replicating", []],
+  ["replicating", "replicating", "primaryDown", "replicating", []],
+  ["replicating", "replicating", "replicaDown", "replicating", []],
+  ["replicating", "failedOver", "both", "failedOver", [3, 4, 7, 8, 9, 10, 11]],
+  ["replicating", "failedOver", "primaryDown", "failedOver", P_UNREACH],
+  ["replicating", "failedOver", "replicaDown", "failedOver", R_UNREACH],
+  ["replicating", "pendingAcceptance", "both", "pendingAcceptance", [6, 7, 8, 9, 10, 11]],
+  ["replicating", "pendingAcceptance", "primaryDown", "pendingAcceptance", P_UNREACH],
+  ["replicating", "pendingAcceptance", "replicaDown", "pendingAcceptance", R_UNREACH],
+  ["replicating", "recovering", "both", "recovering", [8, 9, 10, 11]],
+  ["replicating", "recovering", "primaryDown", "recovering", P_UNREACH],
+  ["replicating", "recovering", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["replicating", "completing", "both", "completing", [10, 11]],
+  ["replicating", "completing", "primaryDown", "completing", P_UNREACH],
+  ["replicating", "completing", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["replicating", "suspended", "both", "suspended", SUSP],
+  ["replicating", "suspended", "primaryDown", "suspended", SUSP],
+  ["replicating", "suspended", "replicaDown", "suspended", SUSP],
+  ["replicating", "absent", "both", "absent", ABSENT],
+  ["replicating", "absent", "primaryDown", "absent", ABSENT],
+  ["replicating", "absent", "replicaDown", "replicating", []],
+  ["replicating", "absentBoth", "both", "absent", [4]],
+  ["replicating", "absentBoth", "primaryDown", "absent", ABSENT],
+  ["replicating", "absentBoth", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
+  ["replicating", "unknown", "both", "unknown", UNKNOWN_MSG],
+  ["replicating", "unknown", "primaryDown", "unknown", UNKNOWN_MSG],
+  ["replicating", "unknown", "replicaDown", "replicating", []],
+];
+
+const FIXTURES = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent", "absentBoth", "unknown"];
+const DECLARED: DeclaredState[] = ["replicating", "failedOver", "recovering"];
+
+function seeds(plan: Plan): number[] {
+  if (!plan.ok) throw new Error(`refused: ${plan.refusal.reason}`);
+  return plan.steps.map((s) => s.seedStep);
+}
+
+describe("planTransition: declared x observed phase x reachability", () => {
+  it("the table covers every combination", () => {
+    for (const d of DECLARED) {
+      for (const f of FIXTURES) {
+        for (const r of ["both", "primaryDown", "replicaDown"] as Reach[]) {
+          expect(TABLE.filter(([td, tf, tr]) => td === d && tf === f && tr === r)).toHaveLength(1);
+        }
+      }
+    }
+  });
+
+  it.each(TABLE)("%s from %s (%s) -> phase %s: %p", (declared, fixture, reach, phase, expected) => {
+    const observation = phaseObs(fixture, reach);
+    expect(observePhase(observation)).toBe(phase);
+    const plan = planTransition(declared, observation, OPTS);
+    expect(plan.phase).toBe(phase);
+    if (Array.isArray(expected)) {
+      expect(seeds(plan)).toEqual(expected);
+      const steps = seeds(plan);
+      expect([...steps].sort((a, b) => a - b)).toEqual(steps); // ascending seed order
+      if (plan.ok) for (const s of plan.steps) expect(s.title).toMatch(/hcp-[ab]|link-ab/);
+    } else {
+      expect(plan.ok).toBe(false);
+      if (plan.ok) return;
+      expect(plan.refusal.reason).toMatch(expected);
+      expect(plan.refusal.found.length).toBeGreaterThan(0);
+      expect(plan.refusal.expected.length).toBeGreaterThan(0);
+      expect(plan.refusal.wayForward.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(DECLARED)("refuses %s when neither system can be reached", (declared) => {
+    for (const f of FIXTURES) {
+      const plan = planTransition(declared, phaseObs(f, "bothDown"), OPTS);
+      expect(plan.ok).toBe(false);
+      if (!plan.ok) expect(plan.refusal.reason).toMatch(NEITHER);
+      expect(plan.phase).toBe("unknown");
+    }
+  });
+});
+
+describe("planTransition: conditional steps", () => {
+  it("leaves out the client notices (2 and 11) when DNS failover is on", () => {
+    const dns = { ...OPTS, dnsFailover: true };
+    expect(seeds(planTransition("failedOver", phaseObs("replicating", "both"), dns))).toEqual([1]);
+    expect(seeds(planTransition("replicating", phaseObs("failedOver", "both"), dns))).toEqual([3, 4, 7, 8, 9, 10]);
+    expect(seeds(planTransition("replicating", phaseObs("completing", "both"), dns))).toEqual([10]);
+    expect(seeds(planTransition("recovering", phaseObs("replicating", "both"), dns))).toEqual([1, 3, 4, 7]);
+  });
+
+  it("restores (5) only when the primary answers without the link (broken)", () => {
+    const broken = obs({ primary: null, replica: "Failed over" });
+    expect(observePhase(broken)).toBe("failedOver");
+    expect(seeds(planTransition("replicating", broken, OPTS))).toEqual([3, 4, 5, 7, 8, 9, 10, 11]);
+    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([3, 4, 5, 7]);
+    // primary down: not known to be broken, and recovery needs it anyway
+    expect(planTransition("replicating", obs({ primary: "down", replica: "Failed over" }), OPTS).ok).toBe(false);
+  });
+
+  it("adds the console acceptance (6) after restore on a cross-release link", () => {
+    const cross = obs({ primary: null, replica: "Failed over", primaryVersion: "7.3.1", replicaVersion: "9.2.27" });
+    expect(seeds(planTransition("replicating", cross, OPTS))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const sameRelease = obs({ primary: null, replica: "Failed over", primaryVersion: "9.0.1", replicaVersion: "9.2.27" });
+    expect(seeds(planTransition("recovering", sameRelease, OPTS))).toEqual([3, 4, 5, 7]);
+  });
+
+  it("plans failover then recovery for replicating -> recovering, restoring a broken link", () => {
+    const broken = obs({ primary: null, replica: "Receiving data" });
+    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(seeds(planTransition("failedOver", broken, OPTS))).toEqual([1, 2]);
+  });
+
+  it("waits (8) only while recovery is more than the threshold behind", () => {
+    const at = (stats: object | undefined) => obs({ primary: "Receiving data", replica: "Recovering data", stats });
+    expect(seeds(planTransition("replicating", at(BEHIND), OPTS))).toEqual([8, 9, 10, 11]);
+    expect(seeds(planTransition("replicating", at(CLOSE), OPTS))).toEqual([9, 10, 11]);
+    expect(seeds(planTransition("replicating", at({ ...BEHIND, objectsPending: 0, bytesPending: 0 }), OPTS))).toEqual([9, 10, 11]);
+    // no statistics: cannot tell it is close, so wait
+    expect(seeds(planTransition("replicating", at(undefined), OPTS))).toEqual([8, 9, 10, 11]);
+    const lenient = { ...OPTS, completeRecoveryWhenBehindSeconds: 600 };
+    expect(seeds(planTransition("replicating", at(BEHIND), lenient))).toEqual([9, 10, 11]);
+  });
+
+  it("titles name the system and the link", () => {
+    const plan = planTransition("replicating", obs({ primary: null, replica: "Failed over", primaryVersion: "7.0", replicaVersion: "9.2" }), OPTS);
+    expect(formatPlan(plan)).toEqual([
+      "3. Check that hcp-a (primary) and hcp-b (replica) trust each other's replication server certificates (ensured by ReplicationCertificateTrust resources)",
+      "4. Check the configuration of link link-ab on hcp-b (replica) (applied by the ReplicationLink resource)",
+      "5. On hcp-b (replica), restore link link-ab (it is missing on hcp-a (primary))",
+      "6. In the System Management Console of hcp-a (primary), accept the pending request for link link-ab (cross-release link; a person must do this)",
+      "7. On hcp-b (replica), begin data recovery on link link-ab",
+      "8. Wait until data recovery on link link-ab is within 120 s of up to date",
+      "9. On hcp-b (replica), complete data recovery on link link-ab",
+      "10. Wait for data recovery on link link-ab to finish (hcp-a read-write, hcp-b read-only, replication hcp-a -> hcp-b restarted)",
+      '11. DNS failover is off: once the system log shows "Replication data recovery completed", direct clients to write only to hcp-a (primary)',
+    ]);
+    expect(formatPlan(planTransition("failedOver", phaseObs("replicating", "primaryDown"), OPTS))).toEqual([
+      "1. On hcp-b (replica), fail over link link-ab",
+      "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
+    ]);
+    expect(formatPlan(planTransition("failedOver", phaseObs("failedOver", "both"), OPTS))).toEqual([]);
+  });
+
+  it("marks kinds, sides and actions", () => {
+    const plan = planTransition("replicating", obs({ primary: null, replica: "Failed over", primaryVersion: "7.0", replicaVersion: "9.2" }), OPTS);
+    if (!plan.ok) throw new Error("refused");
+    const byStep = Object.fromEntries(plan.steps.map((s) => [s.seedStep, s]));
+    expect(byStep[5]).toMatchObject({ kind: "action", side: "replica", action: "restore", id: "restoreLink" });
+    expect(byStep[6]).toMatchObject({ kind: "operator", side: "primary", id: "acceptPendingRequest" });
+    expect(byStep[7]).toMatchObject({ kind: "action", side: "replica", action: "beginRecovery" });
+    expect(byStep[8]).toMatchObject({ kind: "wait" });
+    expect(byStep[9]).toMatchObject({ kind: "action", action: "completeRecovery" });
+    expect(byStep[11]).toMatchObject({ kind: "notice", side: "operator" });
+    expect(byStep[3]).toMatchObject({ kind: "check" });
+    const fo = planTransition("failedOver", phaseObs("replicating", "both"), OPTS);
+    if (!fo.ok) throw new Error("refused");
+    expect(fo.steps[0]).toMatchObject({ seedStep: 1, kind: "action", side: "replica", action: "failOver" });
+  });
+});
+
+describe("planTransition: refusals", () => {
+  const refusal = (plan: Plan) => {
+    if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.seedStep).join(",")}`);
+    return plan.refusal;
+  };
+
+  it("fails over without the primary, but refuses recovery without it, with the way forward", () => {
+    expect(planTransition("failedOver", phaseObs("replicating", "primaryDown"), OPTS).ok).toBe(true);
+    const r = refusal(planTransition("replicating", phaseObs("failedOver", "primaryDown"), OPTS));
+    expect(r.reason).toContain("ECONNREFUSED");
+    expect(r.found).toBe("phase failedOver; hcp-a (primary) unreachable");
+    expect(r.expected).toContain("hcp-a (primary) back online");
+    expect(r.wayForward).toContain('declare state "failedOver"');
+  });
+
+  it("refuses completeRecovery-side moves backwards with found and expected", () => {
+    const r = refusal(planTransition("recovering", phaseObs("completing", "both"), OPTS));
+    expect(r.found).toBe("phase completing");
+    expect(r.wayForward).toContain('Declare state "replicating"');
+    const r2 = refusal(planTransition("failedOver", phaseObs("recovering", "both"), OPTS));
+    expect(r2.wayForward).toContain('"recovering"');
+  });
+
+  it("refuses an active/active link", () => {
+    const o = obs({ primary: link("ACTIVE_ACTIVE", "Synchronizing data"), replica: link("ACTIVE_ACTIVE", "Synchronizing data") });
+    const r = refusal(planTransition("failedOver", o, OPTS));
+    expect(r.reason).toContain("type ACTIVE_ACTIVE");
+    expect(r.expected).toContain("ACTIVE_PASSIVE");
+    expect(r.wayForward).toContain("failBack");
+  });
+
+  it("says to swap primary and replica when the link runs the other way", () => {
+    const o = obs({ primary: link("INBOUND", "Receiving data"), replica: link("OUTBOUND", "Sending data") });
+    const r = refusal(planTransition("failedOver", o, OPTS));
+    expect(r.found).toBe("type OUTBOUND on hcp-b (replica)");
+    expect(r.wayForward).toContain("swap primary and replica");
+  });
+
+  it("names an unexpected statusMessage", () => {
+    const r = refusal(planTransition("replicating", obs({ primary: "Sending data", replica: "Synchronizing data" }), OPTS));
+    expect(r.reason).toBe('hcp-b (replica) reports status "Synchronizing data" for link link-ab, which this workflow does not expect here');
+    expect(r.found).toBe('hcp-b (replica) reports "Synchronizing data"');
+    expect(r.expected).toContain('"Failed over"');
+  });
+
+  it("refuses a suspended link on either side and says how to resume", () => {
+    const o = obs({ primary: "Sending data", replica: link("INBOUND", "Suspended by user", { suspended: true }) });
+    const r = refusal(planTransition("failedOver", o, OPTS));
+    expect(r.reason).toContain("suspended on hcp-b (replica)");
+    expect(r.wayForward).toContain("?resume");
+    const o2 = obs({ primary: link("OUTBOUND", "Sending data", { suspended: true }), replica: "Stalled link" });
+    expect(refusal(planTransition("replicating", o2, OPTS)).reason).toContain("suspended on hcp-a (primary)");
+  });
+
+  it("refuses a stalled replica while the primary receives recovery data", () => {
+    const o = obs({ primary: "Receiving data", replica: "Stalled link" });
+    expect(observePhase(o)).toBe("unknown");
+    expect(refusal(planTransition("replicating", o, OPTS)).reason).toContain('"Stalled link"');
+  });
+
+  it("refuses to call a link broken on the primary 'replicating', and suggests failover and recovery", () => {
+    const o = obs({ primary: null, replica: "Broken link" });
+    expect(observePhase(o)).toBe("replicating");
+    const r = refusal(planTransition("replicating", o, OPTS));
+    expect(r.reason).toContain("is broken");
+    expect(r.wayForward).toContain('"failedOver"');
+  });
+
+  it("refuses the link missing on the replica, pointing at the replica-failure workflow", () => {
+    const r = refusal(planTransition("failedOver", phaseObs("absent", "both"), OPTS));
+    expect(r.wayForward).toContain("replica-failure workflow");
+    const r2 = refusal(planTransition("failedOver", phaseObs("absentBoth", "both"), OPTS));
+    expect(r2.wayForward).toContain("ReplicationLink");
+  });
+});
+
+describe("observePhase", () => {
+  it("reads split brain (primary unaware of the failover) as failed over", () => {
+    expect(observePhase(obs({ primary: "Sending data", replica: "Failed over" }))).toBe("failedOver");
+    expect(observePhase(obs({ primary: "Stalled link", replica: "Failed over" }))).toBe("failedOver");
+  });
+
+  it("reads a primary rebuilt after failover (no link) as failed over", () => {
+    expect(observePhase(obs({ primary: null, replica: "Failed over" }))).toBe("failedOver");
+  });
+
+  it("reads the replica's degraded messages as replicating", () => {
+    for (const m of ["Stalled link", "High error rate", "Broken link", "Scheduled off period"]) {
+      expect(observePhase(obs({ primary: "down", replica: m }))).toBe("replicating");
+    }
+  });
+
+  it("a statusMessage missing (non-verbose read) is unknown", () => {
+    const o = obs({ primary: "Sending data", replica: link("INBOUND", "x", { statusMessage: undefined }) });
+    expect(observePhase(o)).toBe("unknown");
+    const p = planTransition("replicating", o, OPTS);
+    expect(!p.ok && p.refusal.reason).toContain("no statusMessage");
+  });
+});
