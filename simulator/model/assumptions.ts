@@ -1,0 +1,313 @@
+/**
+ * Every behaviour of the simulator that Hitachi's documentation does not state, in one place.
+ *
+ * Sources: the lines marked "(assumed)" in `hcp-mapi-replication.md`, and `docs/replication-model.md`
+ * (the readings the MAPI client and this simulator share). When a real HCP system shows otherwise,
+ * correct it here; the rest of the simulator reads these tables and does not repeat them.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Link phases, status messages and tenant access (docs/replication-model.md, "Link phases")
+// ---------------------------------------------------------------------------------------------
+
+/** The phase of a link as one side knows it. "pending" is not a phase: see {@link PendingRole}. */
+export type Phase = "replicating" | "failedOver" | "recovering" | "completing";
+
+/**
+ * A cross-release link request in flight. The side that sent it (creator, or the system that ran
+ * `restore`) is the requester; the side that must accept it in its console is the responder.
+ */
+export type PendingRole = "requester" | "responder";
+
+/** Which end of a link a system is. Active/active links have two "peer" ends. */
+export type Role = "primary" | "replica" | "peer";
+
+/** Access mode of a tenant (or directory) on one system. */
+export type Access = "read-write" | "read-only";
+
+/** The documented `statusMessage` values this simulator produces. */
+export type StatusMessage =
+  | "Synchronizing data"
+  | "Sending data"
+  | "Receiving data"
+  | "Recovering data"
+  | "Completing recovery"
+  | "Suspended by user"
+  | "Pending remote reply"
+  | "Pending"
+  | "Failed over"
+  | "Stalled link"
+  | "Broken link";
+
+/** `status` derived from `statusMessage` (assumed in the reference; fixed in the model page). */
+export function statusFor(message: StatusMessage): "GOOD" | "WARNING" | "BAD" {
+  switch (message) {
+    case "Synchronizing data":
+    case "Sending data":
+    case "Receiving data":
+      return "GOOD";
+    case "Stalled link":
+    case "Broken link":
+      return "BAD";
+    default:
+      return "WARNING";
+  }
+}
+
+/** statusMessage of an active/passive link per phase and side, when the two systems can talk. */
+export const STATUS_MESSAGE_BY_PHASE: Readonly<Record<Phase, { primary: StatusMessage; replica: StatusMessage }>> = {
+  replicating: { primary: "Sending data", replica: "Receiving data" },
+  failedOver: { primary: "Failed over", replica: "Failed over" },
+  recovering: { primary: "Receiving data", replica: "Recovering data" },
+  completing: { primary: "Receiving data", replica: "Completing recovery" },
+};
+
+/** statusMessage while a cross-release link request waits for the responder's console. */
+export const PENDING_MESSAGE: Readonly<Record<PendingRole, StatusMessage>> = {
+  requester: "Pending remote reply",
+  responder: "Pending",
+};
+
+/**
+ * Phases in which data moves. In these, a side that cannot reach its peer (peer down, network cut,
+ * peer's replication service shut down) shows "Stalled link", and a reachable peer that lacks the
+ * link or does not trust our certificate shows "Broken link". In "failedOver" both sides keep
+ * "Failed over" (brokenness is then seen on the primary as an absent link).
+ */
+export const FLOWING_PHASES: readonly Phase[] = ["replicating", "recovering", "completing"];
+
+/**
+ * Tenant access of an active/passive link per phase and side (the table in the model page). A
+ * pending cross-release request keeps the access of the phase underneath it: a restore request
+ * (phase failedOver) leaves the primary read-only and the replica read-write; a create request
+ * (phase replicating) leaves the primary read-write and the replica read-only.
+ */
+export const TENANT_ACCESS: Readonly<Record<Phase, { primary: Access; replica: Access }>> = {
+  replicating: { primary: "read-write", replica: "read-only" },
+  failedOver: { primary: "read-only", replica: "read-write" },
+  recovering: { primary: "read-only", replica: "read-write" },
+  completing: { primary: "read-only", replica: "read-only" },
+};
+
+/**
+ * A primary that learns of a failover only after it reconnects (it was down or cut off when the
+ * replica failed over) keeps its tenants read-write until `beginRecovery` (split brain).
+ */
+export const SPLIT_BRAIN_PRIMARY_ACCESS: Access = "read-write";
+
+/** Tenants on both ends of an active/active link are always read-write. */
+export const ACTIVE_ACTIVE_ACCESS: Access = "read-write";
+
+/**
+ * While a system's replication service is shut down (`shutDownAllLinks`), its links show
+ * `suspended=true` and "Suspended by user"; the peer sees "Stalled link". No data moves.
+ */
+export const SHUTDOWN_MESSAGE: StatusMessage = "Suspended by user";
+
+// ---------------------------------------------------------------------------------------------
+// Action rules (docs/replication-model.md, "Action rules")
+// ---------------------------------------------------------------------------------------------
+
+/** The seven link actions, as query parameter names (`POST links/<l>?failOver`). */
+export const LINK_ACTIONS = [
+  "suspend",
+  "resume",
+  "failOver",
+  "failBack",
+  "beginRecovery",
+  "completeRecovery",
+  "restore",
+] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+export type LinkKind = "ACTIVE_PASSIVE" | "ACTIVE_ACTIVE";
+
+/** When an action is accepted; anything else is refused with {@link INVALID_ACTION_STATUS}. */
+export interface ActionRule {
+  /** Which side may receive it: the replica, either side, or the side an active/active link failed over to. */
+  readonly side: "replica" | "either" | "failedOverTo";
+  /** Phases (as the receiving side knows them) in which it is accepted; omitted = any. */
+  readonly phases?: readonly Phase[];
+  /** Refused while a cross-release link request is pending. */
+  readonly notPending?: boolean;
+  /** Accepted only on a suspended link. */
+  readonly requiresSuspended?: boolean;
+  /** What the peer must look like: reachable, holding the link (or not), trusting both ways. */
+  readonly peer?: { readonly reachable: true; readonly hasLink: boolean; readonly trusted: true };
+  /** Words for the state the action needs, used in the refusal message. */
+  readonly expected: string;
+}
+
+/** Per action and link kind; a missing entry means "not applicable to this kind of link". */
+export const ACTION_RULES: Readonly<Record<LinkAction, Partial<Record<LinkKind, ActionRule>>>> = {
+  failOver: {
+    ACTIVE_PASSIVE: {
+      side: "replica",
+      phases: ["replicating"],
+      notPending: true,
+      expected: "a replicating link (replica statusMessage Receiving data or Stalled link)",
+    },
+    ACTIVE_ACTIVE: { side: "either", phases: ["replicating"], notPending: true, expected: "a replicating link" },
+  },
+  failBack: {
+    ACTIVE_ACTIVE: { side: "failedOverTo", phases: ["failedOver"], expected: "a link failed over to this system" },
+  },
+  restore: {
+    ACTIVE_PASSIVE: {
+      side: "either",
+      notPending: true,
+      peer: { reachable: true, hasLink: false, trusted: true },
+      expected: "a broken link (the other system reachable but without the link) and certificates trusted both ways",
+    },
+    ACTIVE_ACTIVE: {
+      side: "either",
+      notPending: true,
+      peer: { reachable: true, hasLink: false, trusted: true },
+      expected: "a broken link (the other system reachable but without the link) and certificates trusted both ways",
+    },
+  },
+  beginRecovery: {
+    ACTIVE_PASSIVE: {
+      side: "replica",
+      phases: ["failedOver"],
+      notPending: true,
+      peer: { reachable: true, hasLink: true, trusted: true },
+      expected: "a failed-over link present on both systems, the primary reachable, certificates trusted both ways",
+    },
+  },
+  completeRecovery: {
+    ACTIVE_PASSIVE: { side: "replica", phases: ["recovering"], expected: "data recovery in progress (after beginRecovery)" },
+  },
+  suspend: {
+    ACTIVE_PASSIVE: { side: "either", expected: "any link" },
+    ACTIVE_ACTIVE: { side: "either", expected: "any link" },
+  },
+  resume: {
+    ACTIVE_PASSIVE: { side: "either", requiresSuspended: true, expected: "a suspended link" },
+    ACTIVE_ACTIVE: { side: "either", requiresSuspended: true, expected: "a suspended link" },
+  },
+};
+
+/** Status of a refused action (assumed). */
+export const INVALID_ACTION_STATUS = 400;
+
+/**
+ * Creating a link (`PUT links`) needs the remote system reachable and certificates trusted both
+ * ways; otherwise 400. Between systems of different major releases it creates a pending request.
+ */
+export const CREATE_REQUIRES_REACHABLE_TRUSTED_PEER = true;
+
+// Link settings, content and schedule changed on one side are copied to the other side's record
+// when it exists (local/remote swapped), whether or not the systems can talk at that moment
+// (model/topology.ts).
+
+/** `restore` makes the next data transfer re-send everything ("forces recovery to re-send all data"). */
+export const RESTORE_RESENDS_ALL_DATA = true;
+
+// Automatic actions (model/replication.ts): the replica's own record decides, using
+// `failoverSettings.local` as the replica sees it (the primary's `remote`). autoFailover: the replica
+// fails over after it has not reached the primary for autoFailoverMinutes. autoCompleteRecovery: the
+// replica completes recovery once the data is up to date to within autoCompleteRecoveryMinutes.
+
+// ---------------------------------------------------------------------------------------------
+// Releases
+// ---------------------------------------------------------------------------------------------
+
+/** Major version of an `X-HCP-SoftwareVersion` string ("9.2.27" -> 9). */
+export function majorVersion(version: string): number {
+  const major = Number.parseInt(version.split(".")[0] ?? "", 10);
+  return Number.isFinite(major) ? major : 0;
+}
+
+/** Links between systems of different major versions are cross-release. */
+export function isCrossRelease(versionA: string, versionB: string): boolean {
+  return majorVersion(versionA) !== majorVersion(versionB);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire details (docs/replication-model.md, "Wire details")
+// ---------------------------------------------------------------------------------------------
+
+/** Dates on the wire (certificate validity, upToDateAsOfString, events): ISO 8601 in UTC. */
+export function formatTimestamp(millis: number): string {
+  return new Date(millis).toISOString();
+}
+
+/** The list of certificates includes this system's own server certificate under this id. */
+export const SERVER_CERTIFICATE_ID = "server";
+export const CERTIFICATE_LIST_INCLUDES_SERVER = true;
+
+/** Trusted certificate ids are opaque; the simulator uses the first 16 hex digits of the SHA-256 fingerprint. */
+export function trustedCertificateId(fingerprintSha256Hex: string): string {
+  return fingerprintSha256Hex.slice(0, 16).toLowerCase();
+}
+
+/** Media types accepted for `PUT certificates` (the body is PEM text). */
+export const CERTIFICATE_UPLOAD_MEDIA_TYPES: readonly string[] = ["application/x-pem-file", "text/plain"];
+
+/** Media type of `GET certificates/server` and `GET certificates/<id>`. */
+export const CERTIFICATE_MEDIA_TYPE = "application/x-pem-file";
+
+/** Uploading a certificate that is already trusted: 409. */
+export const DUPLICATE_CERTIFICATE_STATUS = 409;
+
+/** HEAD of a missing resource: the docs say 302, clients see 404; the simulator answers 404. */
+export const HEAD_MISSING_STATUS = 404;
+
+/** A request body that sets a read-only property (`id`, `status`, `statistics`...): 403. */
+export const READ_ONLY_PROPERTY_STATUS = 403;
+
+/** A request body with a property the resource does not have: 400. */
+export const UNKNOWN_PROPERTY_STATUS = 400;
+
+/** The MD5 of the HCP auth scheme is accepted in either hex case. */
+export const MD5_HEX_CASE_INSENSITIVE = true;
+
+/** Usernames (local and AD `user@domain`) compare case-insensitively; passwords exactly. */
+export const USERNAMES_CASE_INSENSITIVE = true;
+
+/** XML root of `GET links/<l>/content/tenants/<t>` (tenant replication status). */
+export const TENANT_STATUS_ROOT = "tenantReplicationStatus";
+
+/** XML roots of the candidate lists; their shape is that of `content` without chainedLinks. */
+export const CANDIDATES_ROOT = { local: "localCandidates", remote: "remoteCandidates" } as const;
+
+/** XML root and defaults of `links/<l>/schedule`: one schedule per side, no transitions. */
+export const SCHEDULE_ROOT = "schedule";
+export const SCHEDULE_OVERRIDES: readonly string[] = ["NONE", "LOW", "MEDIUM", "HIGH", "CUSTOM"];
+export const SCHEDULE_PERFORMANCE_LEVELS: readonly string[] = ["LOW", "MEDIUM", "HIGH", "CUSTOM"];
+/** Transition time: day and hour, `Sun:00` .. `Sat:23`. */
+export const SCHEDULE_TIME_PATTERN = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]\d|2[0-3])$/;
+
+/** Defaults of `replicationService` on a new or rebuilt system. */
+export const SERVICE_DEFAULTS = {
+  allowTenantsToMonitorNamespaces: false,
+  enableDNSFailover: false,
+  network: "[hcp_system]",
+  connectivityTimeoutSeconds: 120,
+  verification: "OFF",
+} as const;
+export const SERVICE_VERIFICATION_VALUES: readonly string[] = ["ON", "ONCE", "OFF"];
+export const CONNECTIVITY_TIMEOUT_RANGE = { min: 10, max: 600 } as const;
+
+/** Link defaults (documented) and ranges (documented). */
+export const LINK_DEFAULTS = {
+  port: 5748,
+  compression: false,
+  encryption: false,
+  priority: "OLDEST_FIRST",
+  autoFailover: false,
+  autoFailoverMinutes: 120,
+  autoCompleteRecovery: false,
+  autoCompleteRecoveryMinutes: 120,
+} as const;
+export const AUTO_FAILOVER_MINUTES_RANGE = { min: 7, max: 9999 } as const;
+export const AUTO_COMPLETE_RECOVERY_MINUTES_RANGE = { min: 1, max: 9999 } as const;
+export const LINK_NAME_MAX_LENGTH = 64;
+
+// ---------------------------------------------------------------------------------------------
+// System log
+// ---------------------------------------------------------------------------------------------
+
+/** Logged on both systems when data recovery finishes (documented text). */
+export const RECOVERY_COMPLETED_MESSAGE = "Replication data recovery completed";
