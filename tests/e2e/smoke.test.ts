@@ -16,7 +16,7 @@ describe("Pulumi CLI smoke test (real engine, file backend)", () => {
   }, 30 * 60 * 1000);
 
   afterAll(async () => {
-    await t?.cleanup();
+    t?.cleanup();
   });
 
   it("reports the CLI version", async () => {
