@@ -353,7 +353,7 @@ class Transition {
       `  1. Sign in to the System Management Console of ${primaryLabel(o)} at ${where} with an administrator account.`,
       `  2. Open ${CONSOLE_REPLICATION_PAGE}: link ${o.linkName} from ${o.replicaName} is listed as a pending link request ("Pending").`,
       `  3. Accept the request. Do not reject it: that undoes the restore.`,
-      `  Waiting until ${iso(deadline)} (${formatDuration(deadline - this.now())}), checking every ${this.req.pollIntervalSeconds} s. ` +
+      `  Waiting until ${iso(deadline)} (${formatDuration(deadline - this.now())}), checking every ${this.req.pollIntervalSeconds} s at first, less often as time goes on. ` +
         `If the deadline passes, accept it anyway and re-run \`pulumi up\`.`,
     ];
   }
@@ -362,7 +362,11 @@ class Transition {
   private async waitFor(step: PlannedStep, started: number, current?: Plan): Promise<Plan> {
     const { req } = this;
     const deadline = started + req.waitTimeoutSeconds * 1000;
-    const interval = req.pollIntervalSeconds * 1000;
+    // Polls start at pollIntervalSeconds and back off by half each time, up to 8 times that (at most
+    // 2 minutes, never below the first interval): a long recovery costs a few requests a minute.
+    const firstInterval = req.pollIntervalSeconds * 1000;
+    const maxInterval = Math.max(firstInterval, Math.min(firstInterval * 8, 120_000));
+    let interval = firstInterval;
     let plan = current ?? (this.plan as Plan);
     if (step.kind === "operator") {
       for (const line of this.operatorInstructions(step, deadline)) req.log(line);
@@ -386,6 +390,7 @@ class Transition {
         });
       }
       await this.sleep(Math.min(interval, left));
+      interval = Math.min(maxInterval, interval * 1.5);
       plan = await this.refresh(step);
       if (!plan.ok) {
         if (this.transient(plan)) continue;

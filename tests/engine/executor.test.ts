@@ -104,14 +104,19 @@ describe("runTransition", () => {
     const progress = lines.filter((l) => l.startsWith("Step 8 waiting"));
     expect(progress.length).toBeGreaterThan(3);
     expect(progress[0]).toMatch(
-      /^Step 8 waiting for data to be within 120 s of up to date \(30m left\): phase recovering; data behind: 9,000 objects, 36\.9 MB, 15m behind \(up to date as of 2025-06-01T11:46:00\.000Z\)$/,
+      /^Step 8 waiting for data to be within 120 s of up to date \(30m left\): phase recovering; data behind: 9,000 objects, 36\.9 MB, 15m behind \(up to date as of 2025-06-01T11:46:\d\d\.\d{3}Z\)$/,
     );
     expect(lines.some((l) => l.startsWith("Step 10 waiting for data recovery to finish"))).toBe(true);
     expect(lines).toContain(
       'Step 11 NOTICE: DNS failover is off: once the system log shows "Replication data recovery completed", direct clients to write only to hcp-a (primary)',
     );
-    // polls every pollIntervalSeconds
-    expect(new Set(world.sleeps)).toEqual(new Set([15_000]));
+    // Each wait polls first after pollIntervalSeconds, then backs off by half up to 8 times that.
+    expect(world.sleeps[0]).toBe(15_000);
+    expect(Math.max(...world.sleeps)).toBe(120_000);
+    for (let i = 1; i < world.sleeps.length; i++) {
+      const [prev, next] = [world.sleeps[i - 1], world.sleeps[i]];
+      expect([15_000, Math.min(120_000, prev * 1.5)]).toContain(next); // a new wait starts again at 15 s
+    }
   });
 
   it("takes up a pending request the plan could not predict (no software versions)", async () => {
@@ -193,8 +198,9 @@ describe("runTransition", () => {
         "resumes from this step (raise waitTimeoutSeconds to wait longer).",
     );
     expect(outcomes(err.executed)).toEqual(["3:done", "4:done", "7:done"]);
-    expect(world.sleeps).toEqual([50_000, 50_000, 20_000]);
-    expect(lines.filter((l) => l.startsWith("Step 8 waiting")).map((l) => /\((.*) left\)/.exec(l)?.[1])).toEqual(["2m", "1m 10s", "20s", "0s"]);
+    // Polls back off: 50 s, then 75 s cut to the 70 s left before the deadline.
+    expect(world.sleeps).toEqual([50_000, 70_000]);
+    expect(lines.filter((l) => l.startsWith("Step 8 waiting")).map((l) => /\((.*) left\)/.exec(l)?.[1])).toEqual(["2m", "1m 10s", "0s"]);
 
     world.catchUpRate = 5;
     const result = await runTransition(request(world, "replicating", []));
