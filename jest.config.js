@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // The reliability suite (tests/faults) runs on its own: `npm run test:faults` (jest.faults.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "/tests/faults/"],
   transform: {
     // 151002: ts-jest's note about node16 module kind; type checking still runs.
     "^.+\\.ts$": ["ts-jest", { diagnostics: { ignoreCodes: [151002] } }],

@@ -13,10 +13,14 @@ import type { Observation, SideObservation } from "../planner/types";
 export type ObservingClient = Pick<
   MapiClient,
   "getLink" | "softwareVersion" | "getServerCertificate" | "listCertificates" | "getCertificate"
->;
+> &
+  Partial<Pick<MapiClient, "serverNow">>;
 
 export interface ObserveOptions {
-  /** Clock for `Observation.now` (default `Date.now`). */
+  /**
+   * Clock for `Observation.now`. Default: the replica's clock (else the primary's) as its last `Date`
+   * header shows it, since link statistics are on that clock; `Date.now` when neither reported one.
+   */
   now?: () => number;
 }
 
@@ -121,6 +125,15 @@ export async function observeSystems(
     primary: primary.side,
     replica: replica.side,
     trust: { primaryTrustsReplica, replicaTrustsPrimary },
-    now: (options.now ?? Date.now)(),
+    now: (options.now ?? (() => systemNow(clients, replica.side, primary.side) ?? Date.now()))(),
   };
+}
+
+/** The time on the system whose statistics the planner reads first (the replica), else the primary. */
+function systemNow(
+  clients: { primary: ObservingClient; replica: ObservingClient },
+  replica: SideObservation,
+  primary: SideObservation,
+): number | undefined {
+  return (replica.reachable ? clients.replica.serverNow?.() : undefined) ?? (primary.reachable ? clients.primary.serverNow?.() : undefined);
 }

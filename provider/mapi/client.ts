@@ -9,7 +9,7 @@
  * - Credentials live only in a private field; no error, property or log line carries them.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import { CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, SERVER_CERTIFICATE_ID } from "./assumptions";
@@ -141,6 +141,8 @@ export class MapiClient {
   readonly #retryDelayMs: number;
   #requestCount = 0;
   #softwareVersion: string | undefined;
+  /** The system's clock minus ours, from the last response's `Date` header. */
+  #clockOffsetMs: number | undefined;
 
   constructor(options: MapiClientOptions) {
     if (!options || typeof options !== "object") throw new MapiConfigError("options", "must be an object");
@@ -169,7 +171,7 @@ export class MapiClient {
     this.#agent = new Agent({
       keepAlive: true,
       rejectUnauthorized: !skip,
-      ...(options.caCertificate ? { ca: [...rootCertificates, options.caCertificate] } : {}),
+      ...(options.caCertificate ? { secureContext: secureContextTrusting(options.caCertificate) } : {}),
     });
     this.#http = axios.create({
       adapter: "http",
@@ -192,6 +194,14 @@ export class MapiClient {
   /** `X-HCP-SoftwareVersion` of the last response, if any response arrived yet. */
   get lastSoftwareVersion(): string | undefined {
     return this.#softwareVersion;
+  }
+
+  /**
+   * The system's current time (ms since the epoch) estimated from the `Date` header of the last response,
+   * or undefined before any response. Link statistics (`upToDateAsOfMillis`) are on the system's clock.
+   */
+  serverNow(): number | undefined {
+    return this.#clockOffsetMs === undefined ? undefined : Date.now() + this.#clockOffsetMs;
   }
 
   /** Closes kept-alive connections. The client can still be used afterwards (it reconnects). */
@@ -390,6 +400,8 @@ export class MapiClient {
       }
       const res = toRaw(response, ctx);
       if (res.softwareVersion !== undefined) this.#softwareVersion = res.softwareVersion;
+      const serverDate = Date.parse(header(response, "date") ?? "");
+      if (Number.isFinite(serverDate)) this.#clockOffsetMs = serverDate - Date.now();
       if (safe && res.status === 503 && attempt < attempts) {
         await delay(this.#backoff(attempt));
         continue;
@@ -401,6 +413,21 @@ export class MapiClient {
   #backoff(attempt: number): number {
     return this.#retryDelayMs * 2 ** (attempt - 1);
   }
+}
+
+/**
+ * One TLS context per private CA, shared by every client: building it parses the public roots plus the
+ * CA, which would otherwise happen again for each client and each connection.
+ */
+const secureContexts = new Map<string, SecureContext>();
+
+function secureContextTrusting(caCertificate: string): SecureContext {
+  let context = secureContexts.get(caCertificate);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, caCertificate] });
+    secureContexts.set(caCertificate, context);
+  }
+  return context;
 }
 
 function header(response: AxiosResponse<unknown>, name: string): string | undefined {

@@ -1,0 +1,100 @@
+/**
+ * ReplicationCertificateTrust's provider against the simulator over HTTPS: adopting a trust that already
+ * holds, a rebuilt trusting system (check reports "missing", update uploads), a silent system (preview
+ * does not fail), and deletion.
+ */
+import { provider } from "../../provider/resources/certificateTrustProvider";
+import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
+import { captureLogs, changing, Driver, Env, LogCapture, MAPI, PRIMARY, REPLICA, routeCount, startEnv } from "./helpers";
+
+let env: Env;
+let logs: LogCapture;
+
+beforeAll(async () => {
+  env = await startEnv();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+beforeEach(async () => {
+  await env.reset();
+  logs = captureLogs();
+});
+afterEach(() => {
+  logs.restore();
+  expect(logs.text()).not.toContain(env.a.password);
+});
+
+interface Summary {
+  serverCertificate: { subjectDN: string; fingerprintSha256: string; expiresOn: string };
+  trustedCertificates: Array<{ id: string; subjectDN: string; fingerprintSha256: string }>;
+}
+const summary = async (name: string) => (await env.sc.state(name)) as unknown as Summary;
+const hex = (fingerprint: string | undefined) => fingerprint?.replace(/:/g, "").toLowerCase();
+/** The provider lists RDNs in certificate order, the system most specific first: compare the sets. */
+const rdns = (dn: string | undefined) => (dn ?? "").split(", ").sort();
+
+/** hcp-b trusts the replication server certificate of hcp-a. */
+const bTrustsA = (): TrustInputs => ({ certificateOf: env.a, trustedBy: env.b });
+const trust = () => new Driver<TrustInputs, TrustOutputs>(provider);
+const UPLOAD = `PUT ${MAPI}/certificates`;
+
+test("create when already trusted records the certificate without uploading it", async () => {
+  const d = trust();
+  const created = await d.up(bTrustsA());
+  expect(created.operation).toBe("create");
+  expect(created.checked.liveStatus).toBe("trusted");
+  const a = (await summary(PRIMARY)).serverCertificate;
+  const entry = (await summary(REPLICA)).trustedCertificates.find((c) => hex(c.fingerprintSha256) === hex(a.fingerprintSha256));
+  expect(entry).toBeDefined();
+  expect(created.outs).toMatchObject({ liveStatus: "trusted", certificateId: entry?.id });
+  expect(rdns(created.outs.subjectDN)).toEqual(rdns(a.subjectDN));
+  expect(rdns(created.outs.subjectDN)).toContain("CN=hcp-a.example.com");
+  expect(hex(created.outs.fingerprintSha256)).toBe(hex(a.fingerprintSha256));
+  expect(Date.parse(created.outs.expiresOn)).toBe(Date.parse(a.expiresOn));
+  expect(d.id).toBe("hcp-b-trusts-hcp-a");
+  expect(await changing(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  expect((await d.preview(bTrustsA())).diff?.changes).toBe(false);
+});
+
+test("rebuilt trusting system: check reports missing (same certificate), update uploads it once", async () => {
+  const d = trust();
+  const created = await d.up(bTrustsA());
+  await env.sc.rebuild(REPLICA);
+  expect((await summary(REPLICA)).trustedCertificates).toEqual([]);
+
+  const before = await changing(env.sc);
+  const preview = await d.preview(bTrustsA());
+  expect(preview.checked.liveStatus).toBe("missing");
+  expect(preview.checked.liveFingerprintSha256).toBe(created.outs.fingerprintSha256);
+  expect(preview.diff?.changes).toBe(true);
+  expect(await changing(env.sc)).toEqual(before);
+
+  const updated = await d.up(bTrustsA());
+  expect(updated.operation).toBe("update");
+  expect(await routeCount(env.sc, REPLICA, UPLOAD)).toBe(1);
+  const trusted = (await summary(REPLICA)).trustedCertificates;
+  expect(trusted.map((c) => c.id)).toEqual([updated.outs.certificateId]);
+  expect(updated.outs).toMatchObject({ liveStatus: "trusted", fingerprintSha256: created.outs.fingerprintSha256 });
+  expect(logs.text()).toContain("step 3: uploading hcp-a's replication server certificate");
+  expect((await d.preview(bTrustsA())).diff?.changes).toBe(false);
+});
+
+test("a silent certificate owner does not fail preview: status unknown, no diff", async () => {
+  const d = trust();
+  await d.up(bTrustsA());
+  await env.sc.takeDown(PRIMARY);
+  const preview = await d.preview(bTrustsA());
+  expect(preview.checked.liveStatus).toBe("unknown");
+  expect(preview.diff?.changes).toBe(false);
+});
+
+test("delete removes the certificate from the trusting system; deleting it again is harmless", async () => {
+  const d = trust();
+  const created = await d.up(bTrustsA());
+  const outputs = d.outputs as TrustOutputs;
+  await d.destroy();
+  expect(await routeCount(env.sc, REPLICA, `DELETE ${MAPI}/certificates/{id}`)).toBe(1);
+  expect((await summary(REPLICA)).trustedCertificates.map((c) => c.id)).not.toContain(created.outs.certificateId);
+  await expect(provider.delete!("hcp-b-trusts-hcp-a", outputs)).resolves.toBeUndefined();
+});
