@@ -389,9 +389,13 @@ export class MapiClient {
         response = await this.#http.request({ method, url, headers, data: options.body });
       } catch (err) {
         const mapped = mapTransportError(err, ctx, this.#timeoutMs);
-        // A timeout already waited timeoutMs and a TLS failure will not heal: neither is retried.
+        // A timeout already waited timeoutMs and a TLS failure will not heal: neither is retried. Nor is a
+        // refused connection: a system that is down (the core failover case) would cost every read seconds.
         const retryable =
-          mapped instanceof MapiUnreachableError && !(mapped instanceof MapiTlsError) && !(mapped instanceof MapiTimeoutError);
+          mapped instanceof MapiUnreachableError &&
+          !(mapped instanceof MapiTlsError) &&
+          !(mapped instanceof MapiTimeoutError) &&
+          mapped.code !== "ECONNREFUSED";
         if (safe && retryable && attempt < attempts) {
           await delay(this.#backoff(attempt));
           continue;
