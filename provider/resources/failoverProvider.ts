@@ -77,8 +77,12 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const log = progressLog(`ReplicationFailover ${inputs.link}`);
   const clients = { primary: connect(inputs.primary), replica: connect(inputs.replica) };
   const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
+  const planner: typeof import("../planner") = require("../planner");
   let lastObservation: Observation | undefined;
-  const observeNow = async () => (lastObservation = await observeSystems(clients, inputs.link));
+  // Certificate trust is checked only in step 3, which follows a failed-over link: while replicating,
+  // recovering or completing, each poll reads just the links (2 requests instead of 8 or more).
+  const trustMayBeChecked = () => !lastObservation || !["replicating", "recovering", "completing"].includes(planner.observePhase(lastObservation));
+  const observeNow = async () => (lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustMayBeChecked() }));
   let splitBrain = previous?.splitBrain ?? false;
   try {
     const result = await runTransition({
