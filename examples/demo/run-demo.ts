@@ -12,6 +12,7 @@ import { createDemoStack } from "./demoStack";
 import { ensurePulumi } from "./workspace";
 
 const tenant = "finance";
+const outageWrites = 120;
 
 function banner(text: string): void {
   process.stdout.write(`\n=== ${text}\n`);
@@ -23,8 +24,9 @@ async function main(): Promise<void> {
   process.stdout.write(`pulumi ${cli.version} (${cli.source})\n`);
 
   banner("Starting the HCP simulator: hcp-a (primary) and hcp-b (replica), link link-ab, tenants finance and media");
-  // One simulated hour passes in six real seconds, so recovery waits are short.
-  const sim = await startSimulator({ ...defaultConfig(), timeSpeed: 600 });
+  // One simulated minute passes in one real second, and the link replicates one object every two
+  // simulated seconds: recovering what was written during the outage takes a few visible polls.
+  const sim = await startSimulator({ ...defaultConfig(), timeSpeed: 60, replicationRate: { objectsPerSecond: 0.5, bytesPerSecond: 10 * 1024 * 1024 } });
   const control = new SimulatorClient(sim);
   for (const s of sim.systems) process.stdout.write(`${s.name}: ${s.endpoint} (CA ${s.caFile})\n`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-demo-"));
@@ -50,8 +52,8 @@ async function main(): Promise<void> {
     const failover = await stack.up({ onOutput: out });
     process.stdout.write(`activeSystem = ${failover.outputs.activeSystem.value}, replica is ${failover.outputs.replicaAccess.value}\n`);
 
-    banner("Applications keep writing: 5 objects to the replica while failed over");
-    for (let i = 1; i <= 5; i++) {
+    banner(`Applications keep writing: ${outageWrites} objects to the replica while failed over`);
+    for (let i = 1; i <= outageWrites; i++) {
       const res = await control.putObject("hcp-b", tenant, `during-outage-${i}.txt`, `written to hcp-b #${i}`);
       if (res.status >= 300) throw new Error(`write to hcp-b refused: HTTP ${res.status} ${res.message ?? ""}`);
     }
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
 
     banner("Result");
     const onPrimary = await control.listObjects("hcp-a", tenant);
-    const written = [...Array(5)].flatMap((_, i) => [`before-outage-${i + 1}.txt`, `during-outage-${i + 1}.txt`]);
+    const written = [...[...Array(5)].map((_, i) => `before-outage-${i + 1}.txt`), ...[...Array(outageWrites)].map((_, i) => `during-outage-${i + 1}.txt`)];
     const missing = written.filter((k) => !onPrimary.includes(k));
     process.stdout.write(`objects in ${tenant} on hcp-a: ${onPrimary.length}; written during the drill: ${written.length}; missing: ${missing.length}\n`);
     const completed = (await control.events("hcp-a")).find((e) => e.message.includes("Replication data recovery completed"));
