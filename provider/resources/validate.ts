@@ -88,19 +88,21 @@ export class Checks {
   }
 
   endpoint(property: string, value: string): void {
+    // Echo the value only without any user:password@ part, which must never reach an error.
+    const shown = redactUserInfo(value);
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      this.fail(property, `${property} must be an https URL such as https://admin.hcp.example.com:9090; got "${value}"`);
+      this.fail(property, `${property} must be an https URL such as https://admin.hcp.example.com:9090; got "${shown}"`);
       return;
     }
-    if (url.protocol !== "https:") {
-      this.fail(property, `${property} must use https (MAPI is HTTPS only); got "${url.protocol.replace(":", "")}"`);
-    } else if (url.username || url.password) {
+    if (url.username || url.password) {
       this.fail(property, `${property} must not carry credentials; use username and password`);
-    } else if (url.pathname !== "/" && url.pathname !== "" || url.search) {
-      this.fail(property, `${property} must be scheme, host and port only (no path or query); got "${value}"`);
+    } else if (url.protocol !== "https:") {
+      this.fail(property, `${property} must use https (MAPI is HTTPS only); got "${url.protocol.replace(":", "")}"`);
+    } else if ((url.pathname !== "/" && url.pathname !== "") || url.search) {
+      this.fail(property, `${property} must be scheme, host and port only (no path or query); got "${shown}"`);
     } else if (url.port !== "" && (Number(url.port) < 1 || Number(url.port) > 65535)) {
       this.fail(property, `${property} port must be 1 to 65535`);
     }
@@ -111,6 +113,11 @@ export class Checks {
       this.fail(replicaProperty, `${primaryProperty} and ${replicaProperty} must be different systems; both are ${primary.endpoint}`);
     }
   }
+}
+
+/** `https://user:secret@host` -> `https://***@host`; also for text that does not parse as a URL. */
+export function redactUserInfo(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@");
 }
 
 function describe(value: unknown): string {

@@ -146,3 +146,17 @@ test("no MAPI request reached either system during all these checks", async () =
   expect(checksRun).toBe(14);
   expect(await totals(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
+
+describe("endpoints that carry credentials", () => {
+  it("are refused without echoing the user information", () => {
+    const { Checks, redactUserInfo } = require("../../provider/resources/validate") as typeof import("../../provider/resources/validate");
+    for (const endpoint of ["https://admin:Leaky-Secret-1@127.0.0.1:99999", "https://admin:Leaky-Secret-1@127.0.0.1:9090", "http://admin:Leaky-Secret-1@h/x"]) {
+      const c = new Checks();
+      c.endpoint("primary.endpoint", endpoint);
+      expect(c.failures).toHaveLength(1);
+      expect(c.failures[0].property).toBe("primary.endpoint");
+      expect(JSON.stringify(c.failures)).not.toContain("Leaky-Secret-1");
+    }
+    expect(redactUserInfo("https://u:p@host:1/")).toBe("https://***@host:1/");
+  });
+});
