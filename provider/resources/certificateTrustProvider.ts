@@ -42,15 +42,19 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
   });
   const facts = pem().pemFacts(certificate);
   let id = await findTrusted(target, certificate);
+  // A trust found in place was not made by this resource, unless this resource made it earlier.
+  let uploaded = id !== undefined && previous?.uploaded === true && previous.certificateId === id;
   if (id) {
     log(`${inputs.trustedBy.name} already trusts ${inputs.certificateOf.name}'s certificate (${facts.subjectDN}, SHA-256 ${facts.fingerprintSha256})`);
   } else {
     log(`step 3: uploading ${inputs.certificateOf.name}'s replication server certificate (${facts.subjectDN}, expires ${facts.expiresOn}) to ${inputs.trustedBy.name}`);
     await target.uploadCertificate(certificate);
     id = await findTrusted(target, certificate);
+    uploaded = true;
     if (!id) throw new Error(`${inputs.trustedBy.name} accepted the certificate of ${inputs.certificateOf.name} but does not list it as trusted`);
   }
-  // A certificate this resource uploaded earlier and that is no longer the server's is removed.
+  // The certificate this resource recorded earlier is no longer the server's (the system was rebuilt):
+  // it is stale for every link, so it is removed.
   if (previous?.certificateId && previous.certificateId !== id && previous.fingerprintSha256 !== facts.fingerprintSha256) {
     await target.deleteCertificate(previous.certificateId).catch(() => undefined);
   }
@@ -63,6 +67,7 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
     expiresOn: facts.expiresOn,
     fingerprintSha256: facts.fingerprintSha256,
     certificateId: id,
+    uploaded,
   };
 }
 
@@ -108,7 +113,11 @@ export const provider = wireSafe<TrustInputs, TrustOutputs>({
   },
 
   async delete(id, props) {
-    if (!props.certificateId) return;
+    // A trust that was in place before this resource (adopted) may serve other links and stacks: keep it.
+    if (!props.certificateId || props.uploaded !== true) {
+      if (props.certificateId) progressLog(`ReplicationCertificateTrust ${id}`)(`left certificate ${props.certificateId} trusted on ${props.trustedBy.name}: it was there before this resource`);
+      return;
+    }
     try {
       await connect(props.trustedBy).deleteCertificate(props.certificateId);
     } catch (err) {

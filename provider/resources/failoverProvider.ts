@@ -94,6 +94,11 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
+        if (action === "failOver" && !splitBrain) {
+          // The primary answers us but may not have heard from the replica (network between them cut).
+          const primaryLink = await clients.primary.getLink(inputs.link, { verbose: true }).catch(() => undefined);
+          if (primaryLink && primaryLink.statusMessage !== "Failed over") splitBrain = true;
+        }
       },
       log,
       sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),

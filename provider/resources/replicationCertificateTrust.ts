@@ -33,6 +33,8 @@ export interface TrustOutputs extends TrustInputs {
   expiresOn: string;
   fingerprintSha256: string;
   certificateId: string;
+  /** True when this resource uploaded the certificate: only then does deleting it remove the trust. */
+  uploaded: boolean;
 }
 
 const implementation = path.join(__dirname, "certificateTrustProvider");
@@ -55,6 +57,7 @@ export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
         expiresOn: undefined,
         fingerprintSha256: undefined,
         certificateId: undefined,
+        uploaded: undefined,
         liveStatus: undefined,
         liveFingerprintSha256: undefined,
       },

@@ -89,10 +89,21 @@ test("a silent certificate owner does not fail preview: status unknown, no diff"
   expect(preview.diff?.changes).toBe(false);
 });
 
-test("delete removes the certificate from the trusting system; deleting it again is harmless", async () => {
+test("delete keeps a trust that was in place before the resource (other links may use it)", async () => {
+  const d = trust();
+  const created = await d.up(bTrustsA());
+  expect((d.outputs as TrustOutputs).uploaded).toBe(false);
+  await d.destroy();
+  expect(await routeCount(env.sc, REPLICA, `DELETE ${MAPI}/certificates/{id}`)).toBe(0);
+  expect((await summary(REPLICA)).trustedCertificates.map((c) => c.id)).toContain(created.outs.certificateId);
+});
+
+test("delete removes a certificate the resource uploaded; deleting it again is harmless", async () => {
+  await env.sc.rebuild(REPLICA); // the trusting system forgets every trusted certificate
   const d = trust();
   const created = await d.up(bTrustsA());
   const outputs = d.outputs as TrustOutputs;
+  expect(outputs.uploaded).toBe(true);
   await d.destroy();
   expect(await routeCount(env.sc, REPLICA, `DELETE ${MAPI}/certificates/{id}`)).toBe(1);
   expect((await summary(REPLICA)).trustedCertificates.map((c) => c.id)).not.toContain(created.outs.certificateId);
