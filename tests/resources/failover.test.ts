@@ -7,45 +7,25 @@ import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import {
   actionRoute,
-  captureLogs,
   changing,
   Driver,
-  Env,
   executed,
   expectPartialState,
   LINK,
-  LogCapture,
   PRIMARY,
   REPLICA,
   routeCount,
-  startEnv,
+  useProviderSuite,
   steps,
   writeObjects,
 } from "./helpers";
 
-let env: Env;
-let logs: LogCapture;
-
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env?.stop();
-});
-beforeEach(async () => {
-  await env.reset();
-  logs = captureLogs();
-});
-afterEach(() => {
-  logs.restore();
-  // Whatever the provider printed, it never prints a password.
-  expect(logs.text()).not.toContain(env.a.password);
-});
+const t = useProviderSuite();
 
 const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
   link: LINK,
-  primary: env.a,
-  replica: env.b,
+  primary: t.env.a,
+  replica: t.env.b,
   state,
   pollIntervalSeconds: 1,
   ...extra,
@@ -73,21 +53,21 @@ test("live state matches the declaration: empty plan, no diff, nothing sent", as
   // With HCP's DNS failover on, the plan has no client-redirect steps.
   const dns = await d.preview(declare("failedOver", { dnsFailover: true }));
   expect(dns.checked.plannedSteps).toEqual(steps(1));
-  expect(await changing(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 
 test("failover with the primary down (split brain), recovery refused while it is down, then failedOver -> recovering -> replicating", async () => {
   const d = failover();
   await d.up(declare("replicating"));
-  await env.sc.takeDown(PRIMARY);
+  await t.env.sc.takeDown(PRIMARY);
 
   // Preview: the seed-numbered plan, read from the live systems, and not a single changing request.
-  const before = await changing(env.sc);
+  const before = await changing(t.env.sc);
   const preview = await d.preview(declare("failedOver"));
   expect(preview.checked.plannedSteps).toEqual(steps(1, 2));
   expect(preview.checked.observedPhase).toBe("replicating");
   expect(preview.diff?.changes).toBe(true);
-  expect(await changing(env.sc)).toEqual(before);
+  expect(await changing(t.env.sc)).toEqual(before);
 
   const failedOver = await d.up(declare("failedOver"));
   expect(executed(failedOver.outs)).toEqual([
@@ -102,9 +82,9 @@ test("failover with the primary down (split brain), recovery refused while it is
     plannedSteps: [],
     splitBrain: true,
   });
-  expect(await routeCount(env.sc, REPLICA, actionRoute("failOver"))).toBe(1);
-  const written = await writeObjects(env.sc, REPLICA, "finance", "during-failover", 12);
-  await env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(1);
+  const written = await writeObjects(t.env.sc, REPLICA, "finance", "during-failover", 12);
+  await t.env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
 
   // The declared state holds: empty plan, no diff.
   const again = await d.preview(declare("failedOver"));
@@ -117,19 +97,19 @@ test("failover with the primary down (split brain), recovery refused while it is
   expect(refusedPreview.checked.plannedSteps?.[0]).toMatch(
     /^Refused: hcp-a \(primary\) cannot be reached .*; data recovery onto it \(step 3 onwards\) needs it/,
   );
-  const changingBeforeRefusal = await changing(env.sc);
+  const changingBeforeRefusal = await changing(t.env.sc);
   const refused = await expectPartialState<FailoverOutputs>(() => d.up(declare("replicating")));
   expect(refused.message).toContain("hcp-a (primary) cannot be reached");
   expect(refused.message).toContain("Found: phase failedOver; hcp-a (primary) unreachable");
   expect(refused.message).toContain('declare state "failedOver"');
   expect(refused.message).toContain('Once hcp-a (primary) answers again, re-run `pulumi up` with state "replicating". Nothing was changed.');
-  expect(refused.message).not.toContain(env.a.password);
+  expect(refused.message).not.toContain(t.env.a.password);
   expect(refused.properties).toMatchObject({ phase: "failedOver", activeSystem: "replica", executedSteps: [], splitBrain: true });
-  expect(await changing(env.sc)).toEqual(changingBeforeRefusal);
+  expect(await changing(t.env.sc)).toEqual(changingBeforeRefusal);
 
   // The primary is back and was never told: its tenants stay read-write until beginRecovery.
-  await env.sc.bringUp(PRIMARY);
-  expect((await env.sc.putObject(PRIMARY, "media", "split-brain-write", "x")).status).toBe(201);
+  await t.env.sc.bringUp(PRIMARY);
+  expect((await t.env.sc.putObject(PRIMARY, "media", "split-brain-write", "x")).status).toBe(201);
   const refreshed = await d.refresh();
   expect(refreshed.props).toMatchObject({ phase: "failedOver", activeSystem: "replica", primaryAccess: "read-write", replicaAccess: "read-write", splitBrain: true });
 
@@ -149,16 +129,16 @@ test("failover with the primary down (split brain), recovery refused while it is
     plannedSteps: [],
     splitBrain: false,
   });
-  expect((await env.sc.putObject(PRIMARY, "media", "after-begin-recovery", "x")).status).toBe(403);
+  expect((await t.env.sc.putObject(PRIMARY, "media", "after-begin-recovery", "x")).status).toBe(403);
 
   // Frozen time: nothing replicates, so the plan to "replicating" still waits for the data (step 8).
-  await env.sc.setTimeSpeed(0);
+  await t.env.sc.setTimeSpeed(0);
   const toReplicating = await d.preview(declare("replicating"));
   expect(toReplicating.checked.plannedSteps).toEqual(steps(8, 9, 10, 11));
   expect(toReplicating.diff?.changes).toBe(true);
-  await env.sc.setTimeSpeed(600);
+  await t.env.sc.setTimeSpeed(600);
 
-  logs.clear();
+  t.logs.clear();
   const replicating = await d.up(declare("replicating"));
   expect(executed(replicating.outs)).toEqual([
     [8, "done"],
@@ -175,13 +155,13 @@ test("failover with the primary down (split brain), recovery refused while it is
     splitBrain: false,
   });
   // Step 8 polled with progress: phase, data behind and time left.
-  expect(logs.text()).toMatch(/Step 8 waiting for data to be within 300 s of up to date \(\d.* left\): phase recovering; data behind: \d+ objects/);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
-  expect(await env.sc.listObjects(PRIMARY, "finance")).toEqual(expect.arrayContaining(written));
-  expect((await env.sc.events(PRIMARY)).map((e) => e.message)).toContain("Replication data recovery completed");
-  expect((await env.sc.state(PRIMARY)).tenants.find((t) => t.name === "finance")?.access).toBe("read-write");
-  expect((await env.sc.state(REPLICA)).tenants.find((t) => t.name === "finance")?.access).toBe("read-only");
+  expect(t.logs.text()).toMatch(/Step 8 waiting for data to be within 300 s of up to date \(\d.* left\): phase recovering; data behind: \d+ objects/);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
+  expect(await t.env.sc.listObjects(PRIMARY, "finance")).toEqual(expect.arrayContaining(written));
+  expect((await t.env.sc.events(PRIMARY)).map((e) => e.message)).toContain("Replication data recovery completed");
+  expect((await t.env.sc.state(PRIMARY)).tenants.find((t) => t.name === "finance")?.access).toBe("read-write");
+  expect((await t.env.sc.state(REPLICA)).tenants.find((t) => t.name === "finance")?.access).toBe("read-only");
 
   const settled = await d.preview(declare("replicating"));
   expect(settled.checked.plannedSteps).toEqual([]);
@@ -191,13 +171,13 @@ test("failover with the primary down (split brain), recovery refused while it is
 test("refresh after an out-of-band failover reports state failedOver and the replica active", async () => {
   const d = failover();
   await d.up(declare("replicating"));
-  await env.mapi(REPLICA).runLinkAction(LINK, "failOver");
+  await t.env.mapi(REPLICA).runLinkAction(LINK, "failOver");
 
   const read = await d.refresh();
   expect(read.id).toBe(d.id);
   expect(read.inputs).toMatchObject({ state: "failedOver", link: LINK });
   expect(read.props).toMatchObject({ state: "failedOver", activeSystem: "replica", phase: "failedOver", primaryAccess: "read-only", replicaAccess: "read-write" });
-  expect(logs.text()).toContain('the systems are failedOver, but state was "replicating": changed outside this stack');
+  expect(t.logs.text()).toContain('the systems are failedOver, but state was "replicating": changed outside this stack');
 
   // The program still says "replicating": the next preview plans the recovery.
   const preview = await d.preview(declare("replicating"));

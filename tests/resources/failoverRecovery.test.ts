@@ -9,45 +9,26 @@ import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/r
 import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
 import {
   actionRoute,
-  captureLogs,
   Driver,
-  Env,
   eventually,
   executed,
   expectPartialState,
   LINK,
-  LogCapture,
   MAPI,
   PRIMARY,
   REPLICA,
   routeCount,
-  startEnv,
+  useProviderSuite,
   steps,
   writeObjects,
 } from "./helpers";
 
-let env: Env;
-let logs: LogCapture;
-
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env?.stop();
-});
-beforeEach(async () => {
-  await env.reset();
-  logs = captureLogs();
-});
-afterEach(() => {
-  logs.restore();
-  expect(logs.text()).not.toContain(env.a.password);
-});
+const t = useProviderSuite();
 
 const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
   link: LINK,
-  primary: env.a,
-  replica: env.b,
+  primary: t.env.a,
+  replica: t.env.b,
   state,
   pollIntervalSeconds: 1,
   ...extra,
@@ -59,7 +40,7 @@ interface Summary {
   trustedCertificates: Array<{ id: string; fingerprintSha256: string }>;
   faults: { failNext: number; latencyMs: number };
 }
-const summary = async (name: string) => (await env.sc.state(name)) as unknown as Summary;
+const summary = async (name: string) => (await t.env.sc.state(name)) as unknown as Summary;
 /** Fingerprints compared as plain lower-case hex (the provider writes AA:BB:…, the simulator aabb…). */
 const hex = (fingerprint: string | undefined) => fingerprint?.replace(/:/g, "").toLowerCase();
 
@@ -68,8 +49,8 @@ async function healthyStack() {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
   const bTrustsA = new Driver<TrustInputs, TrustOutputs>(trustProvider);
   const aTrustsB = new Driver<TrustInputs, TrustOutputs>(trustProvider);
-  await bTrustsA.up({ certificateOf: env.a, trustedBy: env.b });
-  await aTrustsB.up({ certificateOf: env.b, trustedBy: env.a });
+  await bTrustsA.up({ certificateOf: t.env.a, trustedBy: t.env.b });
+  await aTrustsB.up({ certificateOf: t.env.b, trustedBy: t.env.a });
   await failover.up(declare("replicating"));
   return { failover, bTrustsA, aTrustsB };
 }
@@ -78,17 +59,17 @@ test("rebuilt primary: trusts see it in preview and re-upload; the failover rest
   const { failover, bTrustsA, aTrustsB } = await healthyStack();
   const oldFingerprint = hex(bTrustsA.outputs?.fingerprintSha256);
   await failover.up(declare("failedOver"));
-  const written = await writeObjects(env.sc, REPLICA, "finance", "while-rebuilt", 12);
-  await env.sc.rebuild(PRIMARY, false); // new server certificate, no links, no trusted certificates, no objects
+  const written = await writeObjects(t.env.sc, REPLICA, "finance", "while-rebuilt", 12);
+  await t.env.sc.rebuild(PRIMARY, false); // new server certificate, no links, no trusted certificates, no objects
 
   // Preview of the trusts: hcp-a's certificate is new (b no longer trusts it), hcp-a trusts nothing.
-  const bTrustsAPreview = await bTrustsA.preview({ certificateOf: env.a, trustedBy: env.b });
+  const bTrustsAPreview = await bTrustsA.preview({ certificateOf: t.env.a, trustedBy: t.env.b });
   const newFingerprint = hex((await summary(PRIMARY)).serverCertificate.fingerprintSha256);
   expect(newFingerprint).not.toBe(oldFingerprint);
   expect(bTrustsAPreview.checked.liveStatus).toBe("missing");
   expect(hex(bTrustsAPreview.checked.liveFingerprintSha256)).toBe(newFingerprint);
   expect(bTrustsAPreview.diff?.changes).toBe(true);
-  const aTrustsBPreview = await aTrustsB.preview({ certificateOf: env.b, trustedBy: env.a });
+  const aTrustsBPreview = await aTrustsB.preview({ certificateOf: t.env.b, trustedBy: t.env.a });
   expect(aTrustsBPreview.checked).toMatchObject({ liveStatus: "missing", liveFingerprintSha256: aTrustsB.outputs?.fingerprintSha256 });
   expect(aTrustsBPreview.diff?.changes).toBe(true);
 
@@ -102,15 +83,15 @@ test("rebuilt primary: trusts see it in preview and re-upload; the failover rest
   expect(untrusted.message).toContain("hcp-b (replica) does not trust the replication server certificate of hcp-a (primary)");
   expect(untrusted.message).toContain("ReplicationCertificateTrust");
   expect(untrusted.properties).toMatchObject({ phase: "failedOver", activeSystem: "replica" });
-  expect(await routeCount(env.sc, REPLICA, actionRoute("restore"))).toBe(0);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(0);
 
   // Up of the trusts uploads each certificate once; the superseded one is removed from hcp-b.
-  const bTrustsAUp = await bTrustsA.up({ certificateOf: env.a, trustedBy: env.b });
-  const aTrustsBUp = await aTrustsB.up({ certificateOf: env.b, trustedBy: env.a });
+  const bTrustsAUp = await bTrustsA.up({ certificateOf: t.env.a, trustedBy: t.env.b });
+  const aTrustsBUp = await aTrustsB.up({ certificateOf: t.env.b, trustedBy: t.env.a });
   expect(bTrustsAUp.operation).toBe("update");
   expect(aTrustsBUp.operation).toBe("update");
-  expect(await routeCount(env.sc, REPLICA, `PUT ${MAPI}/certificates`)).toBe(1);
-  expect(await routeCount(env.sc, PRIMARY, `PUT ${MAPI}/certificates`)).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, `PUT ${MAPI}/certificates`)).toBe(1);
+  expect(await routeCount(t.env.sc, PRIMARY, `PUT ${MAPI}/certificates`)).toBe(1);
   expect(bTrustsAUp.outs.liveStatus).toBe("trusted");
   expect(hex(bTrustsAUp.outs.fingerprintSha256)).toBe(newFingerprint);
   const trustedByB = (await summary(REPLICA)).trustedCertificates;
@@ -132,17 +113,17 @@ test("rebuilt primary: trusts see it in preview and re-upload; the failover rest
     [11, "noticed"],
   ]);
   expect(recovered.outs).toMatchObject({ phase: "replicating", activeSystem: "primary", primaryAccess: "read-write", replicaAccess: "read-only" });
-  expect(await routeCount(env.sc, REPLICA, actionRoute("restore"))).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
-  expect(await env.sc.listObjects(PRIMARY, "finance")).toEqual(expect.arrayContaining(written));
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await t.env.sc.listObjects(PRIMARY, "finance")).toEqual(expect.arrayContaining(written));
 });
 
 test("a run stopped in step 8 (after beginRecovery) rejects with partial state; the next run resumes without a second beginRecovery", async () => {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
   await failover.up(declare("replicating"));
   await failover.up(declare("failedOver"));
-  await writeObjects(env.sc, REPLICA, "finance", "crash", 20);
-  await env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
+  await writeObjects(t.env.sc, REPLICA, "finance", "crash", 20);
+  await t.env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
 
   const stopped = await expectPartialState<FailoverOutputs>(() => failover.up(declare("replicating", { waitTimeoutSeconds: 1 })));
   expect(stopped.id).toBe(failover.id);
@@ -155,7 +136,7 @@ test("a run stopped in step 8 (after beginRecovery) rejects with partial state; 
     [4, "done"],
     [7, "done"],
   ]);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
 
   // The engine keeps the partial state; the next up starts from it and from the live systems.
   const resumed = await failover.up(declare("replicating"));
@@ -164,69 +145,69 @@ test("a run stopped in step 8 (after beginRecovery) rejects with partial state; 
   expect(resumed.outs).toMatchObject({ phase: "replicating", activeSystem: "primary", primaryAccess: "read-write", replicaAccess: "read-only" });
   expect(executed(resumed.outs).map(([n]) => n)).toEqual(expect.arrayContaining([9, 10, 11]));
   expect(executed(resumed.outs).map(([n]) => n)).not.toContain(7);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
 });
 
 test("503s and latency while waiting for recovery: polls ride them out and every action is sent once", async () => {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
   await failover.up(declare("replicating"));
   // 503s on the first reads of the failover (safe reads are retried) and latency on both systems.
-  await env.sc.failNext(REPLICA, 2);
-  await env.sc.setLatency(PRIMARY, 100);
+  await t.env.sc.failNext(REPLICA, 2);
+  await t.env.sc.setLatency(PRIMARY, 100);
   await failover.up(declare("failedOver"));
   expect((await summary(REPLICA)).faults.failNext).toBe(0);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("failOver"))).toBe(1);
-  await writeObjects(env.sc, REPLICA, "finance", "faults", 12);
-  await env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(1);
+  await writeObjects(t.env.sc, REPLICA, "finance", "faults", 12);
+  await t.env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
 
   const running = failover.up(declare("replicating"));
-  await eventually("step 8 to wait", async () => logs.text().includes("Step 8 waiting"), 15_000);
+  await eventually("step 8 to wait", async () => t.logs.text().includes("Step 8 waiting"), 15_000);
   // More 503s than a read retries: one poll sees the replica unreachable, later polls recover.
-  await env.sc.failNext(REPLICA, 6);
-  await env.sc.setLatency(REPLICA, 150);
+  await t.env.sc.failNext(REPLICA, 6);
+  await t.env.sc.setLatency(REPLICA, 150);
   const done = await running;
   expect(done.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
   expect(executed(done.outs).map(([n]) => n)).toEqual([3, 4, 7, 8, 9, 10, 11]);
   expect((await summary(REPLICA)).faults.failNext).toBe(0);
-  expect(logs.text()).toMatch(/hcp-b \(replica\) unreachable \([^)]*503/);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
+  expect(t.logs.text()).toMatch(/hcp-b \(replica\) unreachable \([^)]*503/);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
 });
 
 test("cross-release link: up waits at step 6, printing what a person must do, until the request is accepted", async () => {
   const { failover, bTrustsA, aTrustsB } = await healthyStack();
   await failover.up(declare("failedOver"));
-  await writeObjects(env.sc, REPLICA, "media", "cross-release", 6);
-  await env.sc.setSoftwareVersion(PRIMARY, "8.3.1");
-  await env.sc.rebuild(PRIMARY, false);
-  await bTrustsA.up({ certificateOf: env.a, trustedBy: env.b });
-  await aTrustsB.up({ certificateOf: env.b, trustedBy: env.a });
+  await writeObjects(t.env.sc, REPLICA, "media", "cross-release", 6);
+  await t.env.sc.setSoftwareVersion(PRIMARY, "8.3.1");
+  await t.env.sc.rebuild(PRIMARY, false);
+  await bTrustsA.up({ certificateOf: t.env.a, trustedBy: t.env.b });
+  await aTrustsB.up({ certificateOf: t.env.b, trustedBy: t.env.a });
 
   const plan = await failover.preview(declare("replicating"));
   expect(plan.checked.plannedSteps).toEqual(steps(3, 4, 5, 6, 7, 8, 9, 10, 11));
 
-  logs.clear();
+  t.logs.clear();
   const running = failover.up(declare("replicating", { waitTimeoutSeconds: 60 }));
   let settled = false;
   void running.then(
     () => (settled = true),
     () => (settled = true),
   );
-  await eventually("the pending request on hcp-a", async () => (await env.sc.pendingRequests(PRIMARY)).some((r) => r.link === LINK), 15_000);
-  await eventually("the operator instructions", async () => logs.text().includes("Step 6 waiting for a person"), 15_000);
-  const text = logs.text();
+  await eventually("the pending request on hcp-a", async () => (await t.env.sc.pendingRequests(PRIMARY)).some((r) => r.link === LINK), 15_000);
+  await eventually("the operator instructions", async () => t.logs.text().includes("Step 6 waiting for a person"), 15_000);
+  const text = t.logs.text();
   expect(text).toContain("Step 6 ACTION REQUIRED: a person must accept the restored link link-ab on hcp-a (primary) (cross-release link; MAPI cannot accept it).");
-  const consoleUrl = env.a.endpoint.replace(/:\d+$/, ":8000");
-  expect(text).toContain(`1. Sign in to the System Management Console of hcp-a (primary) at ${consoleUrl} (the admin host of MAPI endpoint ${env.a.endpoint})`);
+  const consoleUrl = t.env.a.endpoint.replace(/:\d+$/, ":8000");
+  expect(text).toContain(`1. Sign in to the System Management Console of hcp-a (primary) at ${consoleUrl} (the admin host of MAPI endpoint ${t.env.a.endpoint})`);
   expect(text).toContain("3. Accept the request. Do not reject it: that undoes the restore.");
   expect(text).toMatch(/Waiting until \S+ \((1m|59s)\), checking every 1 s/);
   // It waits: nothing further is sent while the request is pending.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect(settled).toBe(false);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(0);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(0);
 
-  await env.sc.acceptPendingRequest(PRIMARY, LINK);
+  await t.env.sc.acceptPendingRequest(PRIMARY, LINK);
   const done = await running;
   expect(executed(done.outs)).toEqual([
     [3, "done"],
@@ -240,7 +221,7 @@ test("cross-release link: up waits at step 6, printing what a person must do, un
     [11, "noticed"],
   ]);
   expect(done.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
-  expect(await routeCount(env.sc, REPLICA, actionRoute("restore"))).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect((await summary(PRIMARY)).softwareVersion).toBe("8.3.1");
 });

@@ -309,3 +309,32 @@ export async function totals(sc: SimulatorClient): Promise<Record<string, number
 export async function changing(sc: SimulatorClient): Promise<Record<string, number>> {
   return { [PRIMARY]: await sc.changingRequests(PRIMARY), [REPLICA]: await sc.changingRequests(REPLICA) };
 }
+
+/** A test file's shared setup: the simulator and, per test, the providers' captured log output. */
+export interface ProviderSuite {
+  env: Env;
+  logs: LogCapture;
+}
+
+/**
+ * Registers the hooks every provider suite uses: one simulator for the file, reset before each test,
+ * each test's log captured, and after it a check that nothing printed the password.
+ */
+export function useProviderSuite(overrides: () => Partial<SimulatorConfig> = () => ({})): ProviderSuite {
+  const suite = {} as ProviderSuite;
+  beforeAll(async () => {
+    suite.env = await startEnv(overrides());
+  });
+  afterAll(async () => {
+    await suite.env?.stop();
+  });
+  beforeEach(async () => {
+    await suite.env.reset();
+    suite.logs = captureLogs();
+  });
+  afterEach(() => {
+    suite.logs.restore();
+    expect(suite.logs.text()).not.toContain(suite.env.a.password);
+  });
+  return suite;
+}

@@ -5,32 +5,15 @@
  */
 import { provider } from "../../provider/resources/linkProvider";
 import type { LinkInputs, LinkOutputs } from "../../provider/resources/replicationLink";
-import { captureLogs, changing, Driver, Env, LINK, LogCapture, MAPI, PRIMARY, REPLICA, routeCount, startEnv } from "./helpers";
+import { changing, Driver, LINK, MAPI, PRIMARY, REPLICA, routeCount, useProviderSuite } from "./helpers";
 import { defaultConfig } from "../../simulator";
 
-let env: Env;
-let logs: LogCapture;
-
-beforeAll(async () => {
-  // hcp-a also has a tenant "legal" that is not on the link yet.
-  const systems = (defaultConfig().systems ?? []).map((s) => (s.name === PRIMARY ? { ...s, tenants: ["legal"] } : s));
-  env = await startEnv({ systems });
-});
-afterAll(async () => {
-  await env?.stop();
-});
-beforeEach(async () => {
-  await env.reset();
-  logs = captureLogs();
-});
-afterEach(() => {
-  logs.restore();
-  expect(logs.text()).not.toContain(env.a.password);
-});
+// hcp-a also has a tenant "legal" that is not on the link yet.
+const t = useProviderSuite(() => ({ systems: (defaultConfig().systems ?? []).map((s) => (s.name === PRIMARY ? { ...s, tenants: ["legal"] } : s)) }));
 
 const declare = (extra: Partial<LinkInputs> = {}): LinkInputs => ({
-  primary: env.a,
-  replica: env.b,
+  primary: t.env.a,
+  replica: t.env.b,
   linkName: LINK,
   type: "ACTIVE_PASSIVE",
   remoteHost: "hcp-b.example.com",
@@ -43,7 +26,7 @@ const MODIFY = `POST ${MAPI}/links/{link}`;
 const TENANT = `${MAPI}/links/{link}/content/tenants/{tenant}`;
 
 test("adopts the existing link: no drift, no changing request, linkId from the primary, then no diff", async () => {
-  const live = await env.mapi(PRIMARY).getLink(LINK);
+  const live = await t.env.mapi(PRIMARY).getLink(LINK);
   const d = link();
   const created = await d.up(declare());
   expect(created.operation).toBe("create");
@@ -52,11 +35,11 @@ test("adopts the existing link: no drift, no changing request, linkId from the p
   expect(created.outs.linkId).toMatch(/\S/);
   const preview = await d.preview(declare());
   expect(preview.diff?.changes).toBe(false);
-  expect(await changing(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 
 test("config changes go to the primary while replicating and to the replica while failed over", async () => {
-  const before = await env.mapi(PRIMARY).getLink(LINK);
+  const before = await t.env.mapi(PRIMARY).getLink(LINK);
   expect(before).toMatchObject({ compression: false, priority: "OLDEST_FIRST" });
   const d = link();
   await d.up(declare());
@@ -66,20 +49,20 @@ test("config changes go to the primary while replicating and to the replica whil
   expect(changed.diff?.changes).toBe(true);
   expect(changed.operation).toBe("update");
   expect(changed.outs).toMatchObject({ authoritativeSide: "primary", compression: true, priority: "FAIR" });
-  expect(await routeCount(env.sc, PRIMARY, MODIFY)).toBe(1);
-  expect(await routeCount(env.sc, REPLICA, MODIFY)).toBe(0);
-  expect(await env.mapi(PRIMARY).getLink(LINK)).toMatchObject({ compression: true, priority: "FAIR" });
-  expect(await env.mapi(REPLICA).getLink(LINK)).toMatchObject({ compression: true, priority: "FAIR" });
+  expect(await routeCount(t.env.sc, PRIMARY, MODIFY)).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, MODIFY)).toBe(0);
+  expect(await t.env.mapi(PRIMARY).getLink(LINK)).toMatchObject({ compression: true, priority: "FAIR" });
+  expect(await t.env.mapi(REPLICA).getLink(LINK)).toMatchObject({ compression: true, priority: "FAIR" });
   expect((await d.preview(declare({ compression: true, priority: "FAIR" }))).diff?.changes).toBe(false);
 
   // Failed over (out of band): the replica is authoritative.
-  await env.mapi(REPLICA).runLinkAction(LINK, "failOver");
+  await t.env.mapi(REPLICA).runLinkAction(LINK, "failOver");
   const onReplica = await d.up(declare({ compression: true, priority: "OLDEST_FIRST" }));
   expect(onReplica.checked.liveDrift).toEqual(["4. priority: FAIR -> OLDEST_FIRST on hcp-b (replica)"]);
   expect(onReplica.outs).toMatchObject({ authoritativeSide: "replica", linkId: "" });
-  expect(await routeCount(env.sc, REPLICA, MODIFY)).toBe(1);
-  expect(await routeCount(env.sc, PRIMARY, MODIFY)).toBe(1);
-  expect(await env.mapi(REPLICA).getLink(LINK)).toMatchObject({ priority: "OLDEST_FIRST", statusMessage: "Failed over" });
+  expect(await routeCount(t.env.sc, REPLICA, MODIFY)).toBe(1);
+  expect(await routeCount(t.env.sc, PRIMARY, MODIFY)).toBe(1);
+  expect(await t.env.mapi(REPLICA).getLink(LINK)).toMatchObject({ priority: "OLDEST_FIRST", statusMessage: "Failed over" });
 });
 
 test("adds and removes tenants on the primary", async () => {
@@ -88,14 +71,14 @@ test("adds and removes tenants on the primary", async () => {
 
   const added = await d.up(declare({ tenants: ["finance", "media", "legal"] }));
   expect(added.checked.liveDrift).toEqual(["4. add tenant legal on hcp-a (primary)"]);
-  expect(await routeCount(env.sc, PRIMARY, `PUT ${TENANT}`)).toBe(1);
-  expect((await env.mapi(PRIMARY).getLinkContent(LINK)).tenants).toEqual(["finance", "media", "legal"]);
-  expect((await env.mapi(REPLICA).getLinkContent(LINK)).tenants).toEqual(["finance", "media", "legal"]);
+  expect(await routeCount(t.env.sc, PRIMARY, `PUT ${TENANT}`)).toBe(1);
+  expect((await t.env.mapi(PRIMARY).getLinkContent(LINK)).tenants).toEqual(["finance", "media", "legal"]);
+  expect((await t.env.mapi(REPLICA).getLinkContent(LINK)).tenants).toEqual(["finance", "media", "legal"]);
 
   const removed = await d.up(declare({ tenants: ["finance", "legal"] }));
   expect(removed.checked.liveDrift).toEqual(["4. remove tenant media on hcp-a (primary)"]);
-  expect(await routeCount(env.sc, PRIMARY, `DELETE ${TENANT}`)).toBe(1);
-  expect((await env.mapi(PRIMARY).getLinkContent(LINK)).tenants).toEqual(["finance", "legal"]);
+  expect(await routeCount(t.env.sc, PRIMARY, `DELETE ${TENANT}`)).toBe(1);
+  expect((await t.env.mapi(PRIMARY).getLinkContent(LINK)).tenants).toEqual(["finance", "legal"]);
   expect((await d.preview(declare({ tenants: ["finance", "legal"] }))).diff?.changes).toBe(false);
 });
 
@@ -107,23 +90,23 @@ test("delete is refused without allowDeletion; with it the link goes, and a new 
       "To delete it, set allowDeletion: true on the ReplicationLink, run `pulumi up`, then remove it; " +
       "to stop managing it without deleting, run `pulumi state delete` on its URN.",
   );
-  expect(await changing(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
-  expect(await env.mapi(PRIMARY).linkExists(LINK)).toBe(true);
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  expect(await t.env.mapi(PRIMARY).linkExists(LINK)).toBe(true);
 
   const allowed = await d.up(declare({ allowDeletion: true }));
   expect(allowed.operation).toBe("update");
-  expect(await changing(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
   await d.destroy();
-  expect(await env.mapi(PRIMARY).linkExists(LINK)).toBe(false);
-  expect(await env.mapi(REPLICA).linkExists(LINK)).toBe(false);
-  expect(await routeCount(env.sc, PRIMARY, `DELETE ${MAPI}/links/{link}`)).toBe(1);
+  expect(await t.env.mapi(PRIMARY).linkExists(LINK)).toBe(false);
+  expect(await t.env.mapi(REPLICA).linkExists(LINK)).toBe(false);
+  expect(await routeCount(t.env.sc, PRIMARY, `DELETE ${MAPI}/links/{link}`)).toBe(1);
 
   const fresh = link();
   const created = await fresh.up(declare({ compression: true }));
   expect(created.checked.liveDrift).toEqual(["create link link-ab on hcp-a"]);
-  expect(await routeCount(env.sc, PRIMARY, `PUT ${MAPI}/links`)).toBe(1);
-  expect(await env.mapi(PRIMARY).getLink(LINK)).toMatchObject({ type: "OUTBOUND", compression: true });
-  expect(await env.mapi(REPLICA).getLink(LINK)).toMatchObject({ type: "INBOUND" });
+  expect(await routeCount(t.env.sc, PRIMARY, `PUT ${MAPI}/links`)).toBe(1);
+  expect(await t.env.mapi(PRIMARY).getLink(LINK)).toMatchObject({ type: "OUTBOUND", compression: true });
+  expect(await t.env.mapi(REPLICA).getLink(LINK)).toMatchObject({ type: "INBOUND" });
   expect(created.outs).toMatchObject({ authoritativeSide: "primary" });
   expect(created.outs.linkId).toMatch(/\S/);
 });
