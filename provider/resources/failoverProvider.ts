@@ -5,7 +5,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Observation, Plan, PlanOptions } from "../planner";
 import { Checks } from "./validate";
-import { connect, progressLog } from "./runtime";
+import { connectPair, progressLog } from "./runtime";
 import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
 
@@ -37,7 +37,7 @@ function planOptions(inputs: FailoverInputs): PlanOptions {
 
 async function observe(inputs: FailoverInputs): Promise<Observation> {
   const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
-  return observeSystems({ primary: connect(inputs.primary), replica: connect(inputs.replica) }, inputs.link);
+  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link);
 }
 
 function describePlan(plan: Plan): string[] {
@@ -75,7 +75,7 @@ function declaredFor(phase: string, current: FailoverInputs["state"]): FailoverI
 async function converge(id: string, inputs: FailoverInputs, previous?: FailoverOutputs): Promise<FailoverOutputs> {
   const { runTransition, WorkflowError }: typeof import("../engine/executor") = require("../engine/executor");
   const log = progressLog(`ReplicationFailover ${inputs.link}`);
-  const clients = { primary: connect(inputs.primary), replica: connect(inputs.replica) };
+  const clients = connectPair(inputs.primary, inputs.replica);
   const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
   const planner: typeof import("../planner") = require("../planner");
   let lastObservation: Observation | undefined;

@@ -4,7 +4,7 @@ import type { MapiClient } from "../mapi/client";
 import type { LinkModification, LinkView, FailoverSettings } from "../mapi/types";
 import type { Observation, SideObservation } from "../planner";
 import { Checks } from "./validate";
-import { connect, progressLog, warnLog } from "./runtime";
+import { connect, connectPair, progressLog, warnLog } from "./runtime";
 import { wireSafe, isUnknown } from "./wire";
 import { linkKinds, linkPriorities, LinkInputs, LinkOutputs } from "./replicationLink";
 
@@ -54,7 +54,7 @@ async function readSide(client: MapiClient, linkName: string): Promise<SideObser
 /** The link on the side that is authoritative now, or undefined when no side has it (not created yet). */
 async function findAuthoritative(inputs: LinkInputs): Promise<LiveLink | undefined> {
   const planner: typeof import("../planner") = require("../planner");
-  const clients = { primary: connect(inputs.primary), replica: connect(inputs.replica) };
+  const clients = connectPair(inputs.primary, inputs.replica);
   const [primary, replica] = await Promise.all([readSide(clients.primary, inputs.linkName), readSide(clients.replica, inputs.linkName)]);
   const obs: Observation = { primary, replica, trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" }, now: Date.now() };
   const phase = planner.observePhase(obs);

@@ -49,3 +49,8 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
     onWarning: warnLog(system.name),
   });
 }
+
+/** Clients for both systems of a link. */
+export function connectPair(primary: SystemConnection, replica: SystemConnection): { primary: MapiClient; replica: MapiClient } {
+  return { primary: connect(primary), replica: connect(replica) };
+}
