@@ -125,6 +125,8 @@ export function installRuntimeHooks(): void {
     const client = realConnect(system, timeoutMs !== undefined ? { ...options, timeoutMs } : options);
     return run ? wrapClient(client, system, run) : client;
   });
+  // connectPair calls connect inside its own module, past the spy above: route it through the spy.
+  jest.spyOn(runtime, "connectPair").mockImplementation((primary, replica) => ({ primary: runtime.connect(primary), replica: runtime.connect(replica) }));
   jest.spyOn(runtime, "progressLog").mockImplementation((prefix) => {
     const run = context.getStore();
     return (line: string) => {
