@@ -37,7 +37,19 @@ export const LIST_SHAPES = {
   contentLists: ["tenants", "defaultNamespaceDirectories", "chainedLinks"] as const,
   contentItem: "name",
   serviceNetworks: { field: "network", item: "hcp_system" },
+  /**
+   * `links/<l>/localCandidates`: the lists of `content` without chainedLinks, under this XML root. It
+   * lists what the system could still add to the link, not what is on it already.
+   */
+  candidates: { root: "localCandidates", lists: ["tenants", "defaultNamespaceDirectories"] as const },
 } as const;
+
+/**
+ * An empty directory list in `localCandidates` means "directories not listed", not "none eligible": the
+ * simulator lists none yet accepts any directory. Declared directories are checked only against a
+ * non-empty list.
+ */
+export const CANDIDATES_EMPTY_DIRECTORIES_UNLISTED = true;
 
 /** A single object in JSON has no root (`{"name":"l1",…}`); `{"link":{…}}` is accepted too. */
 export const JSON_SINGLE_OBJECT_HAS_ROOT = false;

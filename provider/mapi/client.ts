@@ -27,6 +27,7 @@ import type {
   AuthType,
   CertificateInfo,
   LinkAction,
+  LinkCandidates,
   LinkContent,
   LinkModification,
   LinkSpec,
@@ -39,6 +40,7 @@ import { LINK_ACTIONS } from "./types";
 import {
   decodeCertificateList,
   decodeLink,
+  decodeLinkCandidates,
   decodeLinkContent,
   decodeLinkList,
   decodeService,
@@ -309,6 +311,12 @@ export class MapiClient {
   async getLinkContent(name: string): Promise<LinkContent> {
     const res = await this.#ok("GET", `/links/${seg(name)}/content`);
     return decodeLinkContent(this.#parse(res), res.ctx);
+  }
+
+  /** Tenants and directories on this system that could still be added to a link (`localCandidates`). */
+  async getLocalCandidates(name: string): Promise<LinkCandidates> {
+    const res = await this.#ok("GET", `/links/${seg(name)}/localCandidates`);
+    return decodeLinkCandidates(this.#parse(res), res.ctx);
   }
 
   /** Adds a tenant to a link (PUT, no body). */

@@ -138,6 +138,12 @@ export interface LinkContent {
   chainedLinks: string[];
 }
 
+/** `GET links/<link>/localCandidates`: what this system could still add to the link. */
+export interface LinkCandidates {
+  tenants: string[];
+  defaultNamespaceDirectories: string[];
+}
+
 export type TenantReplicationState = "REPLICATING" | "PAUSED" | "AUTO_PAUSED";
 
 /** `GET links/<link>/content/tenants/<t>`. */

@@ -12,6 +12,7 @@ import type {
   CertificateInfo,
   FailoverSettings,
   FailoverSideSettings,
+  LinkCandidates,
   LinkConnection,
   LinkContent,
   LinkModification,
@@ -329,6 +330,15 @@ export function decodeLinkContent(parsed: ParsedBody, ctx: WireContext): LinkCon
     defaultNamespaceDirectories: names("defaultNamespaceDirectories"),
     chainedLinks: names("chainedLinks"),
   };
+}
+
+/** `localCandidates` of a link: tenants and default-namespace directories it could still take. */
+export function decodeLinkCandidates(parsed: ParsedBody, ctx: WireContext): LinkCandidates {
+  const { root } = LIST_SHAPES.candidates;
+  const r = new FieldReader(rootObject(parsed, root, ctx), root, ctx);
+  const names = (field: (typeof LIST_SHAPES.candidates.lists)[number]): string[] =>
+    r.obj(field)?.strings(LIST_SHAPES.contentItem) ?? [];
+  return { tenants: names("tenants"), defaultNamespaceDirectories: names("defaultNamespaceDirectories") };
 }
 
 /**

@@ -1,7 +1,8 @@
 /** The provider behind ReplicationLink. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { MapiClient } from "../mapi/client";
-import type { LinkModification, LinkView, FailoverSettings } from "../mapi/types";
+import type { LinkCandidates, LinkModification, LinkView, FailoverSettings } from "../mapi/types";
+import { CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
 import type { Observation, SideObservation } from "../planner";
 import { Checks } from "./validate";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
@@ -68,6 +69,55 @@ async function findAuthoritative(inputs: LinkInputs): Promise<LiveLink | undefin
   const live: LiveLink = { side, client: clients[side], link };
   if (side === "primary") live.content = await clients.primary.getLinkContent(inputs.linkName);
   return live;
+}
+
+/** Eligible names listed in one check failure at most. */
+const MAX_ELIGIBLE_LISTED = 10;
+const NOUNS = { tenants: "tenants", defaultNamespaceDirectories: "default-namespace directories" } as const;
+
+/** One failure per declared name that is neither on the link nor eligible for it (unknowns wait for up). */
+function refuseIneligible(
+  property: keyof typeof NOUNS,
+  declared: string[] | undefined,
+  onLink: string[],
+  eligible: string[],
+  at: { link: string; system: string },
+): dynamic.CheckFailure[] {
+  const allowed = new Set([...onLink, ...eligible].map((n) => n.toLowerCase()));
+  const more = eligible.length - MAX_ELIGIBLE_LISTED;
+  const listed = eligible.length === 0 ? "none" : eligible.slice(0, MAX_ELIGIBLE_LISTED).join(", ") + (more > 0 ? `, and ${more} more` : "");
+  return (declared ?? []).flatMap((name, i) =>
+    isUnknown(name) || allowed.has(name.toLowerCase())
+      ? []
+      : [{ property: `${property}[${i}]`, reason: `${property}[${i}] "${name}" is not on link ${at.link} and not eligible for it on ${at.system}; eligible ${NOUNS[property]}: ${listed}` }],
+  );
+}
+
+/**
+ * Declared tenants (and directories, when listed) that the primary could not add: HCP would answer 404 only
+ * at `up`, possibly after other changes. Only GETs; a system that cannot list candidates is not refused.
+ */
+async function ineligibleContent(news: LinkInputs, live: LiveLink): Promise<dynamic.CheckFailure[]> {
+  if (!live.content) return []; // the replica leads: content is neither read nor changed now
+  const { tenants: onLink, defaultNamespaceDirectories: dirsOnLink } = live.content;
+  const missing = (declared: string[] | undefined, have: string[]) =>
+    (declared ?? []).some((n) => !isUnknown(n) && !have.some((h) => h.toLowerCase() === n.toLowerCase()));
+  // Nothing to add: no reason to ask what could be added (a steady-state check costs no extra request).
+  if (!missing(news.tenants, onLink) && !missing(news.defaultNamespaceDirectories, dirsOnLink)) return [];
+  let candidates: LinkCandidates;
+  try {
+    candidates = await live.client.getLocalCandidates(news.linkName);
+  } catch (err) {
+    warnLog(`ReplicationLink ${news.linkName}`)(`cannot list the candidates of link ${news.linkName} on ${news.primary.name}, tenants are not checked: ${(err as Error).message}`);
+    return [];
+  }
+  const at = { link: news.linkName, system: `${news.primary.name} (primary)` };
+  const failures = refuseIneligible("tenants", news.tenants, onLink, candidates.tenants, at);
+  // An empty directory list may only mean "not listed" (see CANDIDATES_EMPTY_DIRECTORIES_UNLISTED).
+  if (candidates.defaultNamespaceDirectories.length > 0 || !CANDIDATES_EMPTY_DIRECTORIES_UNLISTED) {
+    failures.push(...refuseIneligible("defaultNamespaceDirectories", news.defaultNamespaceDirectories, dirsOnLink, candidates.defaultNamespaceDirectories, at));
+  }
+  return failures;
 }
 
 /** As the replica sees it, "local" and "remote" failover settings are the other way round. */
@@ -172,7 +222,10 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     let liveDrift: string[];
     try {
       const live = await findAuthoritative(news);
-      liveDrift = live ? driftOf(news, live).lines : [`create link ${news.linkName} on ${news.primary.name}`];
+      if (!live) return { inputs: { ...news, liveDrift: [`create link ${news.linkName} on ${news.primary.name}`] } };
+      const ineligible = await ineligibleContent(news, live);
+      if (ineligible.length > 0) return { failures: ineligible };
+      liveDrift = driftOf(news, live).lines;
     } catch (err) {
       liveDrift = []; // neither system answers: nothing can be planned, and nothing must fail preview
       warnLog(`ReplicationLink ${news.linkName}`)((err as Error).message);

@@ -190,6 +190,25 @@ describe("requests", () => {
     expect(server.requests[1].headers["content-type"]).toBeUndefined();
   });
 
+  it("reads a link's local candidates in XML and JSON", async () => {
+    server.script(
+      xml(`<localCandidates><tenants><name>t1</name><name>t2</name></tenants><defaultNamespaceDirectories><name>d1</name></defaultNamespaceDirectories></localCandidates>`),
+      json({ tenants: { name: "t1" }, defaultNamespaceDirectories: { name: [] } }),
+      xml(`<localCandidates><tenants/></localCandidates>`),
+      xml(`<content><tenants/></content>`),
+    );
+    expect(await client({ format: "xml" }).getLocalCandidates("l 1")).toEqual({ tenants: ["t1", "t2"], defaultNamespaceDirectories: ["d1"] });
+    expect(await client().getLocalCandidates("l1")).toEqual({ tenants: ["t1"], defaultNamespaceDirectories: [] });
+    expect(await client().getLocalCandidates("l1")).toEqual({ tenants: [], defaultNamespaceDirectories: [] });
+    const wrongRoot = await rejection(client().getLocalCandidates("l1"));
+    expect(wrongRoot).toBeInstanceOf(MapiResponseError);
+    expect(wrongRoot.message).toContain("expected XML root <localCandidates>, found <content>");
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${BASE}/links/l%201/localCandidates`,
+      ...Array(3).fill(`GET ${BASE}/links/l1/localCandidates`),
+    ]);
+  });
+
   it("handles certificates: server PEM, list, one PEM, upload (409 twice), delete", async () => {
     const replication = makeSelfSigned("hcp-a replication");
     const c = client();

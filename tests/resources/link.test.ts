@@ -3,6 +3,8 @@
  * changes on the authoritative side (primary while replicating, replica while failed over), tenants,
  * the deletion guard, deletion, and creation.
  */
+import { MapiClient } from "../../provider/mapi/client";
+import { MapiHttpError } from "../../provider/mapi/errors";
 import { provider } from "../../provider/resources/linkProvider";
 import type { LinkInputs, LinkOutputs } from "../../provider/resources/replicationLink";
 import { changing, Driver, LINK, MAPI, PRIMARY, REPLICA, routeCount, useProviderSuite } from "./helpers";
@@ -24,6 +26,7 @@ const declare = (extra: Partial<LinkInputs> = {}): LinkInputs => ({
 const link = () => new Driver<LinkInputs, LinkOutputs>(provider);
 const MODIFY = `POST ${MAPI}/links/{link}`;
 const TENANT = `${MAPI}/links/{link}/content/tenants/{tenant}`;
+const CANDIDATES = `GET ${MAPI}/links/{link}/localCandidates`;
 
 test("adopts the existing link: no drift, no changing request, linkId from the primary, then no diff", async () => {
   const live = await t.env.mapi(PRIMARY).getLink(LINK);
@@ -80,6 +83,41 @@ test("adds and removes tenants on the primary", async () => {
   expect(await routeCount(t.env.sc, PRIMARY, `DELETE ${TENANT}`)).toBe(1);
   expect((await t.env.mapi(PRIMARY).getLinkContent(LINK)).tenants).toEqual(["finance", "legal"]);
   expect((await d.preview(declare({ tenants: ["finance", "legal"] }))).diff?.changes).toBe(false);
+});
+
+test("check refuses a tenant the primary cannot add, naming tenants[2], before any changing request", async () => {
+  const result = await link().checkRaw(declare({ tenants: ["finance", "media", "no-such-tenant"] }));
+  expect(result.failures).toEqual([
+    { property: "tenants[2]", reason: 'tenants[2] "no-such-tenant" is not on link link-ab and not eligible for it on hcp-a (primary); eligible tenants: legal' },
+  ]);
+  expect(result.inputs).toBeUndefined();
+  expect(await routeCount(t.env.sc, PRIMARY, CANDIDATES)).toBe(1);
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+});
+
+test("a candidate tenant passes check and shows as drift; names compare case-insensitively", async () => {
+  const checked = await link().check(declare({ tenants: ["FINANCE", "media", "Legal"] }));
+  expect(checked.liveDrift).toEqual(["4. add tenant Legal on hcp-a (primary)"]);
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+});
+
+test("a check with nothing to add does not ask for candidates", async () => {
+  const checked = await link().check(declare({ tenants: ["finance", "MEDIA"] }));
+  expect(checked.liveDrift).toEqual([]);
+  expect(await routeCount(t.env.sc, PRIMARY, CANDIDATES)).toBe(0);
+});
+
+test("candidates that cannot be read do not fail check: one warning, drift as before", async () => {
+  const notFound = new MapiHttpError({ status: 404, method: "GET", url: "https://x/", path: "/", statusText: "Not Found" });
+  const spy = jest.spyOn(MapiClient.prototype, "getLocalCandidates").mockRejectedValue(notFound);
+  try {
+    const checked = await link().check(declare({ tenants: ["finance", "media", "no-such-tenant"] }));
+    expect(checked.liveDrift).toEqual(["4. add tenant no-such-tenant on hcp-a (primary)"]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(t.logs.lines.filter((l) => l.includes("cannot list the candidates of link link-ab on hcp-a"))).toHaveLength(1);
+  } finally {
+    spy.mockRestore();
+  }
 });
 
 test("delete is refused without allowDeletion; with it the link goes, and a new resource creates it again", async () => {

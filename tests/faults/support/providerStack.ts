@@ -74,6 +74,7 @@ const CALLS = new Set([
   "modifyLink",
   "deleteLink",
   "getLinkContent",
+  "getLocalCandidates",
   "addTenant",
   "removeTenant",
   "addDirectory",
