@@ -18,20 +18,30 @@ export interface ExecutedStep {
   finishedAt: string;
 }
 
+/** What the executor last saw: the phase of its last plan, the last phase it could tell for sure, the observation. */
+export interface LastSeen {
+  phase?: LinkPhase;
+  lastKnownPhase?: LinkPhase;
+  observation?: Observation;
+}
+
 /** Base class: the workflow stopped. Nothing in it is secret. */
 export class WorkflowError extends Error {
   /** Steps handled before the stop, in order. */
   readonly executed: ExecutedStep[];
   /** Phase last observed, if any observation succeeded. */
   readonly phase?: LinkPhase;
+  /** The last phase the executor could tell for sure ("unknown" readings aside). */
+  readonly lastKnownPhase?: LinkPhase;
   /** The last observation, if any. */
   readonly observation?: Observation;
 
-  constructor(message: string, executed: ExecutedStep[], last?: { phase?: LinkPhase; observation?: Observation }) {
+  constructor(message: string, executed: ExecutedStep[], last?: LastSeen) {
     super(message);
     this.name = "WorkflowError";
     this.executed = [...executed];
     if (last?.phase !== undefined) this.phase = last.phase;
+    if (last?.lastKnownPhase !== undefined) this.lastKnownPhase = last.lastKnownPhase;
     if (last?.observation !== undefined) this.observation = last.observation;
   }
 }
@@ -40,7 +50,7 @@ export class WorkflowError extends Error {
 export class WorkflowRefusedError extends WorkflowError {
   readonly refusal: Refusal;
 
-  constructor(refusal: Refusal, executed: ExecutedStep[], last?: { phase?: LinkPhase; observation?: Observation }) {
+  constructor(refusal: Refusal, executed: ExecutedStep[], last?: LastSeen) {
     super(describeRefusal(refusal), executed, last);
     this.name = "WorkflowRefusedError";
     this.refusal = refusal;
@@ -56,7 +66,7 @@ export class WorkflowStepError extends WorkflowError {
 
   constructor(
     message: string,
-    details: { step?: PlannedStep; causeMessage: string; executed: ExecutedStep[]; phase?: LinkPhase; observation?: Observation },
+    details: LastSeen & { step?: PlannedStep; causeMessage: string; executed: ExecutedStep[] },
   ) {
     super(message, details.executed, details);
     this.name = "WorkflowStepError";
@@ -74,15 +84,9 @@ export class WorkflowTimeoutError extends WorkflowError {
   /** What the last poll saw. */
   readonly lastSeen: string;
 
-  constructor(details: {
-    step: PlannedStep;
-    timeoutSeconds: number;
-    waitedFor: string;
-    lastSeen: string;
-    executed: ExecutedStep[];
-    phase?: LinkPhase;
-    observation?: Observation;
-  }) {
+  constructor(
+    details: LastSeen & { step: PlannedStep; timeoutSeconds: number; waitedFor: string; lastSeen: string; executed: ExecutedStep[] },
+  ) {
     super(
       `Timed out after ${formatDuration(details.timeoutSeconds * 1000)} (waitTimeoutSeconds) waiting for step ` +
         `${details.step.seedStep} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +

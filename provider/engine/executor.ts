@@ -15,6 +15,7 @@ import type { DeclaredState, LinkAction, LinkPhase, Observation, Plan, PlanOptio
 import {
   type ExecutedStep,
   formatDuration,
+  type LastSeen,
   WorkflowError,
   WorkflowRefusedError,
   WorkflowStepError,
@@ -122,16 +123,23 @@ class Transition {
   private readonly handled = new Set<number>();
   private obs: Observation | undefined;
   private plan: Plan | undefined;
+  /** The last phase a plan could be made in: it settles readings that fault messages make ambiguous. */
+  private lastKnownPhase: LinkPhase | undefined;
 
   constructor(private readonly req: TransitionRequest) {
     this.now = req.now ?? Date.now;
+    this.lastKnownPhase = req.options.lastKnownPhase;
     this.sleep = req.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     if (!(req.waitTimeoutSeconds > 0)) throw new RangeError("waitTimeoutSeconds must be a positive number");
     if (!(req.pollIntervalSeconds > 0)) throw new RangeError("pollIntervalSeconds must be a positive number");
   }
 
-  private get last(): { phase?: LinkPhase; observation?: Observation } {
-    return { ...(this.plan ? { phase: this.plan.phase } : {}), ...(this.obs ? { observation: this.obs } : {}) };
+  private get last(): LastSeen {
+    return {
+      ...(this.plan ? { phase: this.plan.phase } : {}),
+      ...(this.lastKnownPhase ? { lastKnownPhase: this.lastKnownPhase } : {}),
+      ...(this.obs ? { observation: this.obs } : {}),
+    };
   }
 
   async run(): Promise<TransitionResult> {
@@ -157,6 +165,7 @@ class Transition {
     } else {
       req.log(`Plan from phase ${plan.phase} to "${req.declared}" (${original.length} steps):`);
       for (const s of original) req.log(`  ${s.seedStep}. ${s.title}`);
+      for (const w of plan.warnings ?? []) req.log(`WARNING: ${w}`);
     }
 
     let fresh = true;
@@ -217,7 +226,8 @@ class Transition {
       );
     }
     this.obs = obs;
-    this.plan = planTransition(this.req.declared, obs, this.req.options);
+    this.plan = planTransition(this.req.declared, obs, { ...this.req.options, lastKnownPhase: this.lastKnownPhase });
+    if (this.plan.phase !== "unknown") this.lastKnownPhase = this.plan.phase;
     return this.plan;
   }
 
@@ -313,9 +323,9 @@ class Transition {
     return !!this.obs && (!this.obs.primary.reachable || !this.obs.replica.reachable);
   }
 
-  /** A refusal caused by a side not answering, which a later poll may clear. */
+  /** A refusal caused by a side not answering or the systems out of contact, which a later poll may clear. */
   private transient(plan: Plan): boolean {
-    return !plan.ok && this.someSideSilent();
+    return !plan.ok && (this.someSideSilent() || plan.refusal.waitable === true);
   }
 
   private waitedFor(step: PlannedStep): string {

@@ -3,8 +3,8 @@
  * No IO here; the only imports from `../mapi` are types and the data in `assumptions.ts`.
  */
 export * from "./types";
-export { observePhase, analysePhase, isSuspended, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis, type PhaseLabels } from "./phase";
-export { planTransition, evaluateCheck, dataBehind, isBehind, describeRefusal, type CheckResult } from "./plan";
+export { observePhase, analysePhase, isSuspended, EXPECTED_REPLICA_MESSAGES, EXPECTED_PRIMARY_MESSAGES, type PhaseAnalysis, type PhaseLabels } from "./phase";
+export { planTransition, splitBrainAfter, evaluateCheck, dataBehind, isBehind, describeRefusal, type CheckResult } from "./plan";
 export { accessModes } from "./access";
 export { formatPlan } from "./format";
 export { step, seedStepOf, allSteps, primaryLabel, replicaLabel } from "./steps";

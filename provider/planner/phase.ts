@@ -30,6 +30,11 @@ export interface PhaseAnalysis {
   unreachable?: ("primary" | "replica")[];
   /** The side(s) on which the link is suspended. */
   suspendedOn?: ("primary" | "replica")[];
+  /**
+   * The phase was read from fault messages only ("Stalled link" and the like, or one side silent), which
+   * data recovery shows too: "replicating" may hide recovery in progress. Only the history can tell.
+   */
+  ambiguous?: true;
 }
 
 export interface PhaseLabels {
@@ -42,6 +47,17 @@ const DEFAULT_LABELS: PhaseLabels = { primary: "the primary", replica: "the repl
 /** Every statusMessage the replica may show on an active/passive link, for refusal texts. */
 export const EXPECTED_REPLICA_MESSAGES: readonly string[] = [
   ...Object.keys(REPLICA_MESSAGE_PHASE),
+  STATUS_MESSAGES.suspendedByUser,
+  ...DEGRADED_REPLICATING_MESSAGES,
+];
+
+/** Every statusMessage the primary may show on an active/passive link. */
+export const EXPECTED_PRIMARY_MESSAGES: readonly string[] = [
+  STATUS_MESSAGES.sending,
+  STATUS_MESSAGES.receiving,
+  STATUS_MESSAGES.failedOver,
+  STATUS_MESSAGES.pending,
+  STATUS_MESSAGES.pendingRemoteReply,
   STATUS_MESSAGES.suspendedByUser,
   ...DEGRADED_REPLICATING_MESSAGES,
 ];
@@ -116,6 +132,16 @@ export function analysePhase(
       return { ...base, phase: "unknown", detail: `the link was not read from ${labels.replica}` };
     }
     const message = R.link.statusMessage;
+    const primaryMessage = pLink?.statusMessage;
+    if (primaryMessage !== undefined && !EXPECTED_PRIMARY_MESSAGES.includes(primaryMessage)) {
+      // The replica names the phase, but a primary in a state nobody expects must be looked at first.
+      return {
+        ...base,
+        phase: "unknown",
+        detail: `${labels.primary} reports ${quote(primaryMessage)} while ${labels.replica} reports ${quote(message)}`,
+        unexpectedMessage: { side: "primary", message: primaryMessage },
+      };
+    }
     const named = message === undefined ? undefined : REPLICA_MESSAGE_PHASE[message];
     if (named) return { ...base, phase: named, detail: `${labels.replica} reports ${quote(message)}` };
     if (ignoreSuspension && message === STATUS_MESSAGES.suspendedByUser) {
@@ -133,7 +159,15 @@ export function analysePhase(
           unexpectedMessage: { side: "replica", message },
         };
       }
-      return { ...base, phase: "replicating", detail: `${labels.replica} reports ${quote(message)} (still replicating)` };
+      // Only a primary that is sending proves plain replication: during data recovery a cut or a silent
+      // primary makes the replica show the same fault messages.
+      const proven = pLink?.statusMessage === STATUS_MESSAGES.sending;
+      return {
+        ...base,
+        phase: "replicating",
+        detail: `${labels.replica} reports ${quote(message)} (still replicating${proven ? "" : ", or data recovery hidden by the fault"})`,
+        ...(proven ? {} : { ambiguous: true as const }),
+      };
     }
     return {
       ...base,
@@ -165,6 +199,7 @@ export function analysePhase(
       ...base,
       phase: fromPrimary,
       detail: `${labels.replica} cannot be reached; ${labels.primary} reports ${quote(message)}`,
+      ...(message !== undefined && DEGRADED_REPLICATING_MESSAGES.includes(message) ? { ambiguous: true as const } : {}),
     };
   }
   return {

@@ -2,8 +2,8 @@
  * planTransition: (declared state, observation of both systems) -> the seed steps that remain, in order,
  * or a refusal saying what was found, what was expected and the way forward. Pure: data in, data out.
  */
-import { isCrossRelease } from "../mapi/assumptions";
-import { analysePhase, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis } from "./phase";
+import { isCrossRelease, STATUS_MESSAGES } from "../mapi/assumptions";
+import { analysePhase, EXPECTED_PRIMARY_MESSAGES, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis } from "./phase";
 import { primaryLabel, replicaLabel, step } from "./steps";
 import type {
   DataBehind,
@@ -150,15 +150,17 @@ function structuralRefusal(
         wayForward: `Bring ${R} back (or fix its endpoint, credentials or caCertificate), then re-run \`pulumi up\`. Nothing was changed.`,
       });
     }
-    const side = a.unexpectedMessage?.side === "primary" ? P : R;
+    const onPrimary = a.unexpectedMessage?.side === "primary";
+    const side = onPrimary ? P : R;
     const message = a.unexpectedMessage?.message;
+    const expectedMessages = onPrimary ? EXPECTED_PRIMARY_MESSAGES : EXPECTED_REPLICA_MESSAGES;
     return refuse(a.phase, {
       reason:
         message === undefined
           ? `${side} reports no statusMessage for ${L}, so its phase cannot be told`
           : `${side} reports status "${message}" for ${L}, which this workflow does not expect here`,
       found: a.detail,
-      expected: `on ${R} one of: ${EXPECTED_REPLICA_MESSAGES.map((m) => `"${m}"`).join(", ")} (not a fault during data recovery)`,
+      expected: `on ${side} one of: ${expectedMessages.map((m) => `"${m}"`).join(", ")}${onPrimary ? "" : " (not a fault during data recovery)"}`,
       wayForward:
         `Look at the link and the system log in the System Management Console of ${side} and resolve the condition ` +
         `until the link shows an expected state, then re-run \`pulumi up\`. Nothing was changed.`,
@@ -238,6 +240,22 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   const R = labels.replica;
   const L = `link ${opts.linkName}`;
 
+  if (a.ambiguous && declared !== "failedOver" && opts.lastKnownPhase && PHASES_AFTER_FAILOVER.includes(opts.lastKnownPhase)) {
+    // A failover happened since the link last replicated: "Stalled link" may be recovery under way.
+    // (Failing over needs no such certainty: HCP refuses failOver while recovery runs.)
+    return refuse("unknown", {
+      reason:
+        `The phase of ${L} cannot be told: ${a.detail}, which hides whether data recovery is in progress ` +
+        `(last phase known: ${opts.lastKnownPhase})`,
+      found: a.detail,
+      expected: `${P} and ${R} in contact again, so that ${R} reports the phase ("Recovering data", "Completing recovery", "Receiving data", ...)`,
+      wayForward:
+        `Restore the network between ${opts.primaryName} and ${opts.replicaName} (and bring back whichever does not ` +
+        `answer), then re-run \`pulumi up\`: it continues from the step that stopped. Nothing was changed.`,
+      waitable: true,
+    });
+  }
+
   // Both systems reachable, the link on neither: the ReplicationLink resource is to create it.
   if (a.phase === "absent") {
     return { ok: true, phase: a.phase, steps: [step(4, opts)] };
@@ -268,6 +286,21 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
       wayForward: `${stayOnReplica}Once ${P} answers again, re-run \`pulumi up\` with state "${declared}". Nothing was changed.`,
     });
   }
+  const notTold = primaryNotToldOfFailover(a, obs);
+  if (notTold !== undefined && needsPrimary) {
+    return refuse(a.phase, {
+      reason:
+        `${P} answers but reports "${notTold}" for ${L}, not "Failed over": it cannot reach ${R} and has not learnt ` +
+        `of the failover, so data recovery (step ${needsPrimary.seedStep} onwards) cannot start`,
+      found: `${R} reports "Failed over"; ${P} reports "${notTold}"`,
+      expected: `${P} reporting "Failed over" (the two systems in contact)`,
+      wayForward:
+        `Restore the network between ${opts.primaryName} and ${opts.replicaName} (replication ports), wait until ` +
+        `${P} shows "Failed over", then re-run \`pulumi up\`. Meanwhile keep state "failedOver": both systems are ` +
+        `read-write (split brain), so keep clients off ${P}. Nothing was changed.`,
+      waitable: true,
+    });
+  }
   if (declared === "replicating" && a.phase === "replicating" && a.primaryLacksLink) {
     return refuse(a.phase, {
       reason: `${L} is broken: ${P} answers but has no such link while ${R} still expects data from it`,
@@ -278,7 +311,70 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
         `"replicating" to restore the link and recover the data onto ${P} (seed steps 1-11).`,
     });
   }
-  return { ok: true, phase: a.phase, steps };
+  const warnings = splitBrainWarnings(steps, a, obs, opts);
+  return { ok: true, phase: a.phase, steps, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** Phases that only a failover leads to: after them, fault messages may hide data recovery. */
+const PHASES_AFTER_FAILOVER: readonly LinkPhase[] = ["failedOver", "pendingAcceptance", "recovering", "completing"];
+
+/**
+ * The primary's message when the replica has failed over but the primary, though it answers us, has not
+ * heard of it (it still shows a replicating or fault message): the two systems are out of contact.
+ */
+function primaryNotToldOfFailover(a: PhaseAnalysis, obs: Observation): string | undefined {
+  if (a.phase !== "failedOver" || !obs.primary.reachable || !obs.primary.link) return undefined;
+  const message = obs.primary.link.statusMessage;
+  if (message === STATUS_MESSAGES.failedOver || message === STATUS_MESSAGES.pending) return undefined;
+  return message ?? "no statusMessage";
+}
+
+/** True when the primary cannot be told of a failover now: it does not answer, or cannot reach the replica. */
+function primaryOutOfContact(obs: Observation): boolean {
+  if (!obs.primary.reachable) return true;
+  const message = obs.primary.link?.statusMessage;
+  return message === STATUS_MESSAGES.stalled;
+}
+
+/** Failed over, and the primary kept accepting writes (it was not told, as the history or its message says). */
+function splitBrainNow(a: PhaseAnalysis, obs: Observation, opts: PlanOptions): boolean {
+  if (a.phase !== "failedOver" && a.phase !== "pendingAcceptance") return false;
+  return opts.splitBrain === true || primaryNotToldOfFailover(a, obs) !== undefined;
+}
+
+/**
+ * Whether the primary is in a split brain now, or will be once the planned failover runs (it cannot be
+ * told of it). The resource keeps this between runs: once the primary reconnects, its "Failed over"
+ * looks the same either way. Data recovery ends a split brain (the primary becomes read-only).
+ */
+export function splitBrainAfter(plan: Plan, obs: Observation, opts: PlanOptions): boolean {
+  if (plan.ok && plan.steps.some((s) => s.seedStep === 1)) return primaryOutOfContact(obs);
+  return splitBrainNow(analysePhase(obs), obs, opts);
+}
+
+/** What a split brain puts at risk, said before the steps that cause it or overwrite its data. */
+function splitBrainWarnings(steps: PlannedStep[], a: PhaseAnalysis, obs: Observation, opts: PlanOptions): string[] {
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  const warnings: string[] = [];
+  if (steps.some((s) => s.seedStep === 1) && primaryOutOfContact(obs)) {
+    warnings.push(
+      `split brain: ${P} ${obs.primary.reachable ? `cannot reach ${R}` : "does not answer"}, so it cannot be told of ` +
+        `the failover and its tenants stay read-write until data recovery begins. Keep clients off ${P}: whatever ` +
+        `they write there is overwritten by recovery where ${R} has the same object.`,
+    );
+  }
+  if (splitBrainNow(a, obs, opts) && steps.some((s) => s.seedStep === 7)) {
+    warnings.push(
+      `split brain: ${P} was not told of the failover and kept accepting writes. Data recovery (step 7 onwards) ` +
+        `copies the objects of ${opts.replicaName} onto ${opts.primaryName} and overwrites the ${opts.primaryName} ` +
+        `version of every object that was also written on ${opts.replicaName} since the failover; objects written ` +
+        `only on ${opts.primaryName} are expected to stay (the documentation does not say). MAPI cannot list ` +
+        `objects: compare the namespaces of the two systems, or copy out what ${opts.primaryName} must keep, before ` +
+        `running \`pulumi up\`.`,
+    );
+  }
+  return warnings;
 }
 
 /** Result of evaluating a check step against a fresh observation. */

@@ -53,6 +53,14 @@ export interface PlanOptions {
   linkName: string;
   primaryName: string;
   replicaName: string;
+  /**
+   * The last phase this resource could tell for sure (from its state or earlier in the run). It settles
+   * readings that fault messages make ambiguous: "Stalled link" on both sides is plain replication after
+   * "replicating", but may be data recovery in progress after a failover.
+   */
+  lastKnownPhase?: LinkPhase;
+  /** The replica failed over while the primary could not be told: the primary kept accepting writes. */
+  splitBrain?: boolean;
 }
 
 export type StepKind = "action" | "wait" | "operator" | "notice" | "check";
@@ -90,10 +98,13 @@ export interface Refusal {
   found: string;
   expected: string;
   wayForward: string;
+  /** The systems cannot tell us now, but may once they reach each other again: a wait keeps polling. */
+  waitable?: true;
 }
 
 export type Plan =
-  | { ok: true; phase: LinkPhase; steps: PlannedStep[] }
+  /** `warnings`: what a person must know before the steps run (e.g. data a split brain puts at risk). */
+  | { ok: true; phase: LinkPhase; steps: PlannedStep[]; warnings?: string[] }
   | { ok: false; phase: LinkPhase; refusal: Refusal };
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";

@@ -3,7 +3,7 @@
  * runs the same planner step by step through the executor, which re-reads live state before each step.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { Observation, Plan, PlanOptions } from "../planner";
+import type { LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import { Checks } from "./validate";
 import { connectPair, progressLog } from "./runtime";
 import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
@@ -25,13 +25,31 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   return c.failures;
 }
 
-function planOptions(inputs: FailoverInputs): PlanOptions {
+/** What this resource remembers of the link between runs (see PlanOptions). */
+interface History {
+  lastKnownPhase?: string;
+  splitBrain?: boolean;
+}
+
+const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
+
+/** The phases in which a declared state is reached. */
+const REACHED_IN: Readonly<Record<FailoverInputs["state"], readonly string[]>> = {
+  replicating: ["replicating"],
+  failedOver: ["failedOver", "pendingAcceptance"],
+  recovering: ["recovering"],
+};
+
+function planOptions(inputs: FailoverInputs, history: History = {}): PlanOptions {
+  const last = history.lastKnownPhase;
   return {
     dnsFailover: inputs.dnsFailover ?? defaults.dnsFailover,
     completeRecoveryWhenBehindSeconds: inputs.completeRecoveryWhenBehindSeconds ?? defaults.completeRecoveryWhenBehindSeconds,
     linkName: inputs.link,
     primaryName: inputs.primary.name,
     replicaName: inputs.replica.name,
+    ...(last && KNOWN_PHASES.includes(last) ? { lastKnownPhase: last as LinkPhase } : {}),
+    ...(history.splitBrain ? { splitBrain: true } : {}),
   };
 }
 
@@ -47,20 +65,35 @@ function describePlan(plan: Plan): string[] {
   return [`Refused: ${r.reason} Found: ${r.found}. Expected: ${r.expected}. Way forward: ${r.wayForward}`];
 }
 
-/** Outputs that describe what the systems look like now. */
-function describeLive(inputs: FailoverInputs, obs: Observation, splitBrain: boolean) {
+/** The plan from the live systems and what this resource remembers. */
+function planWith(inputs: FailoverInputs, obs: Observation, history: History): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
-  const phase = planner.observePhase(obs);
-  const access = planner.accessModes(obs, phase, splitBrain);
-  const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(phase);
-  const plan = planner.planTransition(inputs.state, obs, planOptions(inputs));
+  const options = planOptions(inputs, history);
+  return { plan: planner.planTransition(inputs.state, obs, options), options };
+}
+
+/** Outputs that describe what the systems look like now, and the history to keep for the next run. */
+function liveOutputs(plan: Plan, obs: Observation, options: PlanOptions) {
+  const planner: typeof import("../planner") = require("../planner");
+  // "unknown" when fault messages hide the phase: access and the active side are then the last known.
+  const phase = plan.phase;
+  const effective = phase === "unknown" && options.lastKnownPhase ? options.lastKnownPhase : phase;
+  const access = planner.accessModes(obs, effective, options.splitBrain === true);
+  const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(effective);
   return {
     phase,
     activeSystem: (replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"],
     primaryAccess: access.primaryAccess,
     replicaAccess: access.replicaAccess,
     plannedSteps: describePlan(plan),
+    lastKnownPhase: phase === "unknown" ? options.lastKnownPhase : phase,
+    splitBrainSuspected: planner.splitBrainAfter(plan, obs, options),
   };
+}
+
+function describeLive(inputs: FailoverInputs, obs: Observation, history: History) {
+  const { plan, options } = planWith(inputs, obs, history);
+  return liveOutputs(plan, obs, options);
 }
 
 /** Which declared state the observed phase corresponds to (for refresh). */
@@ -84,10 +117,12 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const trustMayBeChecked = () => !lastObservation || !["replicating", "recovering", "completing"].includes(planner.observePhase(lastObservation));
   const observeNow = async () => (lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustMayBeChecked() }));
   let splitBrain = previous?.splitBrain ?? false;
+  // The previous outputs are the truth of the last run (check sees only the old inputs).
+  const lastKnownPhase = previous && previous.phase !== "unknown" ? previous.phase : previous?.lastKnownPhase;
   try {
     const result = await runTransition({
       declared: inputs.state,
-      options: planOptions(inputs),
+      options: planOptions(inputs, { lastKnownPhase, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
@@ -107,12 +142,13 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,
       endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
     });
-    return { ...inputs, ...describeLive(inputs, result.final, splitBrain), executedSteps: result.executed.map(toRecord), splitBrain };
+    const live = describeLive(inputs, result.final, { lastKnownPhase: result.phase, splitBrain });
+    return { ...inputs, ...live, executedSteps: result.executed.map(toRecord), splitBrain };
   } catch (err) {
     const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
     let live: Partial<FailoverOutputs> = {};
     try {
-      live = describeLive(inputs, await observeNow(), splitBrain);
+      live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? lastKnownPhase, splitBrain });
     } catch {
       live = { phase: "unknown" };
     }
@@ -126,7 +162,7 @@ function toRecord(step: { seedStep: number; title: string; outcome: string; star
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
-  async check(_olds, news) {
+  async check(olds, news) {
     const failures = validate(news);
     if (failures.length > 0) return { failures };
     const inputs: FailoverInputs = { ...news };
@@ -134,13 +170,29 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
       return { inputs: { ...inputs, plannedSteps: ["(planned once the systems' connection details are known)"] } };
     }
     // Preview reads the live systems (GET only) and shows the steps `up` will run.
-    const live = describeLive(inputs, await observe(inputs), false);
-    return { inputs: { ...inputs, plannedSteps: live.plannedSteps, observedPhase: live.phase } };
+    const history = { lastKnownPhase: olds?.lastKnownPhase, splitBrain: olds?.splitBrainSuspected === true };
+    const obs = await observe(inputs);
+    const { plan, options } = planWith(inputs, obs, history);
+    const live = liveOutputs(plan, obs, options);
+    // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
+    // once this plan has run. If `up` stops short, diff (which sees its outputs) makes the next `up` go on.
+    const remembered = plan.ok && plan.steps.length > 0 ? REACHED_IN[inputs.state][0] : live.lastKnownPhase;
+    return {
+      inputs: {
+        ...inputs,
+        plannedSteps: live.plannedSteps,
+        observedPhase: live.phase,
+        ...(remembered ? { lastKnownPhase: remembered } : {}),
+        splitBrainSuspected: live.splitBrainSuspected,
+      },
+    };
   },
 
   async diff(_id, olds, news) {
     const changed: string[] = [];
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
+    // The last `up` stopped before the declared state was reached: the next one goes on from there.
+    if (olds.phase !== undefined && !REACHED_IN[news.state].includes(olds.phase)) changed.push("phase");
     for (const key of ["link", "state", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
@@ -164,14 +216,14 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
     const obs = await observe(props);
-    const live = describeLive(props, obs, props.splitBrain);
+    const live = describeLive(props, obs, { lastKnownPhase: props.phase !== "unknown" ? props.phase : props.lastKnownPhase, splitBrain: props.splitBrain });
     const observedState = declaredFor(live.phase, props.state);
     if (observedState !== props.state) {
       progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${live.phase}, but state was "${props.state}": changed outside this stack`);
     }
     const outputs: FailoverOutputs = { ...props, ...live, state: observedState };
     // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
-    const inputs = { ...stripOutputs(props), state: observedState };
+    const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected };
     return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
   },
 

@@ -46,6 +46,13 @@ export interface FailoverInputs {
   plannedSteps?: string[];
   /** Filled in by check: the phase observed during preview. */
   observedPhase?: string;
+  /**
+   * Kept by check between runs (it sees old inputs only): the last phase the systems showed for sure,
+   * which settles "Stalled link" readings that may hide data recovery.
+   */
+  lastKnownPhase?: string;
+  /** Kept by check between runs: the primary is (or after the planned failover will be) in a split brain. */
+  splitBrainSuspected?: boolean;
 }
 
 export interface ExecutedStepRecord {

@@ -295,7 +295,7 @@ describe("runTransition", () => {
     expect(lines.some((l) => l.startsWith("Step 10 waiting") && l.includes("hcp-a (primary) unreachable"))).toBe(true);
   });
 
-  it("does not call a wait done while a system is silent, even right after an action", async () => {
+  it("does not call an action or a wait done while a system is silent, even right after the action", async () => {
     const world = new FakeWorld();
     world.phase = "recovering";
     world.behindSeconds = 0;
@@ -314,8 +314,10 @@ describe("runTransition", () => {
     });
     const result = await runTransition(req);
     expect(world.actions).toEqual(["replica:completeRecovery"]);
-    expect(outcomes(result.executed)).toEqual(["9:done", "10:done", "11:noticed"]);
-    expect(lines.filter((l) => l.startsWith("Step 10 waiting")).length).toBeGreaterThanOrEqual(3);
+    // "Stalled link" with the primary silent cannot show whether completeRecovery took effect: step 9
+    // waits (never re-sending it) until both answer; by then recovery has finished, so step 10 is done.
+    expect(outcomes(result.executed)).toEqual(["9:done", "10:already-done", "11:noticed"]);
+    expect(lines.filter((l) => l.startsWith("Step 9 waiting") && l.includes("cannot be told")).length).toBeGreaterThanOrEqual(2);
   });
 
   it("turns a throwing observe into a WorkflowStepError that carries the steps done", async () => {

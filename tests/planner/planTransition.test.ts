@@ -217,6 +217,9 @@ describe("planTransition: conditional steps", () => {
     expect(formatPlan(planTransition("failedOver", phaseObs("replicating", "primaryDown"), OPTS))).toEqual([
       "1. On hcp-b (replica), fail over link link-ab",
       "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
+      "Warning: split brain: hcp-a (primary) does not answer, so it cannot be told of the failover and its tenants stay " +
+        "read-write until data recovery begins. Keep clients off hcp-a (primary): whatever they write there is " +
+        "overwritten by recovery where hcp-b (replica) has the same object.",
     ]);
     expect(formatPlan(planTransition("failedOver", phaseObs("failedOver", "both"), OPTS))).toEqual([]);
   });
