@@ -15,7 +15,7 @@ import * as fs from "fs";
 import { startSimulator, type RunningSimulator } from "../simulator";
 import { SimulatorClient } from "../simulator/controlClient";
 import { MapiClient } from "../provider/mapi/client";
-import { observeSystems } from "../provider/engine/observe";
+import { observeSystems, trustNeededFor } from "../provider/engine/observe";
 import { runTransition } from "../provider/engine/executor";
 import { connect } from "../provider/resources/runtime";
 import type { DeclaredState } from "../provider/planner/types";
@@ -117,7 +117,7 @@ async function transition(sim: RunningSimulator, clock: VirtualClock, declared: 
     declared,
     options: { dnsFailover: false, completeRecoveryWhenBehindSeconds: DEFAULTS.completeRecoveryWhenBehindSeconds, linkName: LINK, primaryName: "hcp-a", replicaName: "hcp-b" },
     observe: async () => {
-      const obs = await observeSystems(clients, LINK);
+      const obs = await observeSystems(clients, LINK, { readTrust: trustNeededFor(declared) });
       observations++;
       samples.push({ atMs: clock.now() - start, requests: sent() });
       return obs;

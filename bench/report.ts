@@ -283,12 +283,13 @@ function apiSection(f: FailoverResults | undefined, p: PollingResults | undefine
     const o = p.observationMs;
     parts.push(
       ``,
-      `One observation of both systems (\`observeSystems\`, before every step and every poll) is ` +
-        `${p.requestsPerObservation} requests: per system the verbose link, the server certificate, the certificate ` +
-        `list, and the trusted entry that matches the peer's certificate. It takes ${msText(o.reusedClients)} with ` +
-        `clients already connected and ${msText(o.freshClients)} with new clients (TLS set-up, as every ` +
+      `One observation of both systems (\`observeSystems\`, before every step and every poll) reads each ` +
+        `system's verbose link: ${p.requestsPerObservation} requests. Only where step 3 can follow (a failed-over ` +
+        `link on the way back) does it also read each side's server certificate, its trusted list and the ` +
+        `trusted entry that matches the peer's certificate; that full observation takes ${msText(o.reusedClients)} ` +
+        `with clients already connected and ${msText(o.freshClients)} with new clients (TLS set-up, as every ` +
         `\`check\` makes them); with the primary down it takes ${msText(o.primaryDown)} ` +
-        `(${o.primaryDownRequests} requests sent, the primary's read tried 4 times with back-off).`,
+        `(${o.primaryDownRequests} requests answered; a refused connection is not retried).`,
     );
     parts.push(``, pollingSection(p));
   }
@@ -325,7 +326,7 @@ function pollingSection(p: PollingResults): string {
     `Over the whole wait: ${w.requests} requests, ${w.perMinute.toFixed(1)} per minute. The bare calls, polling at ` +
       `the same moments but reading only the replica's link: ${p.bareWait.requests} requests, ` +
       `${p.bareWait.perMinute.toFixed(2)} per minute. Polling backs off (fewer requests per minute late in the wait ` +
-      `than in its first minute): ${verdict(backsOff)}; per poll it reads ${p.requestsPerObservation} requests where 1 would do.`,
+      `than in its first minute): ${verdict(backsOff)}; per poll it reads ${p.requestsPerObservation} requests (both systems' links) where the bare calls read 1 (the replica's).`,
   ].join("\n");
 }
 

@@ -7,7 +7,8 @@ import { SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
-import type { Observation, SideObservation } from "../planner/types";
+import { observePhase } from "../planner/phase";
+import type { DeclaredState, Observation, SideObservation } from "../planner/types";
 
 /** The read-only part of the MAPI client that observing needs. */
 export type ObservingClient = Pick<
@@ -24,10 +25,23 @@ export interface ObserveOptions {
   now?: () => number;
   /**
    * Read certificate trust (the server certificate and trusted list of each side: 4 or more extra
-   * requests). Default true; pass false where no step that checks trust can follow (trust is then
-   * "unknown").
+   * requests). Default true; false, or a function of the links just read that says false, where no step
+   * that checks trust can follow (trust is then "unknown"). See {@link trustNeededFor}.
    */
-  readTrust?: boolean;
+  readTrust?: boolean | ((links: { primary: SideObservation; replica: SideObservation }) => boolean);
+}
+
+/**
+ * When an observation for a transition to `declared` needs certificate trust: only step 3 checks it, and
+ * step 3 follows a failed-over link on the way back. Every other observation (a failover, each poll of
+ * recovery) reads just the two links.
+ */
+export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
+  return (links) => {
+    if (declared === "failedOver") return false;
+    const unknownTrust = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" } as const;
+    return observePhase({ ...links, trust: unknownTrust, now: Date.now() }) === "failedOver";
+  };
 }
 
 interface SideRead {
@@ -42,22 +56,26 @@ export function errorText(err: unknown): string {
   return typeof err === "string" ? err : "unknown error";
 }
 
-async function readSide(client: ObservingClient, linkName: string, readTrust: boolean): Promise<SideRead> {
+async function readLink(client: ObservingClient, linkName: string): Promise<SideObservation> {
   let link;
   try {
     link = await client.getLink(linkName, { verbose: true });
   } catch (err) {
-    return { side: { reachable: false, error: errorText(err) } };
+    return { reachable: false, error: errorText(err) };
   }
-  const none = Promise.reject(new Error("not read"));
-  none.catch(() => undefined);
-  const [version, serverPem, trusted] = await Promise.allSettled([
-    client.softwareVersion(),
-    readTrust ? client.getServerCertificate() : none,
-    readTrust ? client.listCertificates() : none,
-  ]);
   const side: SideObservation = { reachable: true, link };
-  if (version.status === "fulfilled") side.softwareVersion = version.value;
+  try {
+    side.softwareVersion = await client.softwareVersion(); // from the answer's header: no request of its own
+  } catch {
+    // Unknown version: the planner treats the release as unknown (no cross-release steps).
+  }
+  return side;
+}
+
+/** The server certificate and trusted list of a side that answered (each undefined when unreadable). */
+async function readTrustOf(client: ObservingClient, side: SideObservation): Promise<SideRead> {
+  if (!side.reachable) return { side };
+  const [serverPem, trusted] = await Promise.allSettled([client.getServerCertificate(), client.listCertificates()]);
   return {
     side,
     ...(serverPem.status === "fulfilled" ? { serverPem: serverPem.value } : {}),
@@ -121,10 +139,12 @@ export async function observeSystems(
   linkName: string,
   options: ObserveOptions = {},
 ): Promise<Observation> {
-  const [primary, replica] = await Promise.all([
-    readSide(clients.primary, linkName, options.readTrust ?? true),
-    readSide(clients.replica, linkName, options.readTrust ?? true),
-  ]);
+  const [primaryLink, replicaLink] = await Promise.all([readLink(clients.primary, linkName), readLink(clients.replica, linkName)]);
+  const wanted = options.readTrust ?? true;
+  const readTrust = typeof wanted === "function" ? wanted({ primary: primaryLink, replica: replicaLink }) : wanted;
+  const [primary, replica] = readTrust
+    ? await Promise.all([readTrustOf(clients.primary, primaryLink), readTrustOf(clients.replica, replicaLink)])
+    : [{ side: primaryLink }, { side: replicaLink }];
   const [primaryTrustsReplica, replicaTrustsPrimary] = await Promise.all([
     trusts(primary, clients.primary, replica.serverPem),
     trusts(replica, clients.replica, primary.serverPem),

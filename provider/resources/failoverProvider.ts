@@ -54,8 +54,8 @@ function planOptions(inputs: FailoverInputs, history: History = {}): PlanOptions
 }
 
 async function observe(inputs: FailoverInputs): Promise<Observation> {
-  const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
-  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link);
+  const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
+  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link, { readTrust: trustNeededFor(inputs.state) });
 }
 
 function describePlan(plan: Plan): string[] {
@@ -109,14 +109,22 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const { runTransition, WorkflowError }: typeof import("../engine/executor") = require("../engine/executor");
   const log = progressLog(`ReplicationFailover ${inputs.link}`);
   const clients = connectPair(inputs.primary, inputs.replica);
-  const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
-  const planner: typeof import("../planner") = require("../planner");
+  const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
+  const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
   let lastObservation: Observation | undefined;
-  // Certificate trust is checked only in step 3, which follows a failed-over link: while replicating,
-  // recovering or completing, each poll reads just the links (2 requests instead of 8 or more).
-  const trustMayBeChecked = () => !lastObservation || !["replicating", "recovering", "completing"].includes(planner.observePhase(lastObservation));
-  const observeNow = async () => (lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustMayBeChecked() }));
+  let failOverJustSent = false;
   let splitBrain = previous?.splitBrain ?? false;
+  const observeNow = async () => {
+    lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state) });
+    if (failOverJustSent) {
+      // The executor reads both systems right after failOver: a primary that answers but does not show
+      // it was not told (the network between the systems is cut) and stays read-write.
+      failOverJustSent = false;
+      const primaryLink = lastObservation.primary.reachable ? lastObservation.primary.link : undefined;
+      if (primaryLink && primaryLink.statusMessage !== STATUS_MESSAGES.failedOver) splitBrain = true;
+    }
+    return lastObservation;
+  };
   // The previous outputs are the truth of the last run (check sees only the old inputs).
   const lastKnownPhase = previous && previous.phase !== "unknown" ? previous.phase : previous?.lastKnownPhase;
   try {
@@ -129,11 +137,7 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
-        if (action === "failOver" && !splitBrain) {
-          // The primary answers us but may not have heard from the replica (network between them cut).
-          const primaryLink = await clients.primary.getLink(inputs.link, { verbose: true }).catch(() => undefined);
-          if (primaryLink && primaryLink.statusMessage !== "Failed over") splitBrain = true;
-        }
+        if (action === "failOver") failOverJustSent = true;
       },
       log,
       sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),

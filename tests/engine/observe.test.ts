@@ -1,4 +1,4 @@
-import { findTrustedCertificate, observeSystems, type ObservingClient } from "../../provider/engine/observe";
+import { findTrustedCertificate, observeSystems, trustNeededFor, type ObservingClient } from "../../provider/engine/observe";
 import { MapiClient } from "../../provider/mapi/client";
 import { MapiUnreachableError } from "../../provider/mapi/errors";
 import { pemFacts } from "../../provider/mapi/pem";
@@ -91,6 +91,26 @@ describe("observeSystems", () => {
     });
     expect(calls.filter((c) => c.startsWith("getLink"))).toEqual(["getLink link-ab verbose=true", "getLink link-ab verbose=true"]);
     expect(calls).not.toContain("getCertificate server");
+  });
+
+  it("reads trust only where step 3 can follow: a failed-over link on the way back", async () => {
+    const trustReads = async (declared: "failedOver" | "replicating" | "recovering", messages: [string, string]) => {
+      const { a, b } = systems();
+      a.link = link("OUTBOUND", messages[0]);
+      b.link = link("INBOUND", messages[1]);
+      const calls: string[] = [];
+      const obs = await observeSystems({ primary: fakeClient(a, calls), replica: fakeClient(b, calls) }, "link-ab", { readTrust: trustNeededFor(declared) });
+      expect(calls.filter((c) => c.startsWith("getLink"))).toHaveLength(2);
+      return { reads: calls.filter((c) => !c.startsWith("getLink")).length, trust: obs.trust };
+    };
+    const unknown = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" };
+    expect(await trustReads("failedOver", ["Sending data", "Receiving data"])).toEqual({ reads: 0, trust: unknown });
+    expect(await trustReads("failedOver", ["Failed over", "Failed over"])).toEqual({ reads: 0, trust: unknown });
+    expect(await trustReads("replicating", ["Receiving data", "Recovering data"])).toEqual({ reads: 0, trust: unknown });
+    const full = await trustReads("replicating", ["Failed over", "Failed over"]);
+    expect(full.trust).toEqual({ primaryTrustsReplica: true, replicaTrustsPrimary: true });
+    expect(full.reads).toBeGreaterThanOrEqual(4);
+    expect((await trustReads("recovering", ["Failed over", "Failed over"])).reads).toBeGreaterThanOrEqual(4);
   });
 
   it("narrows trusted certificates by expiry before fetching any PEM", async () => {
