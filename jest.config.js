@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  // The reliability suite (tests/faults) runs on its own: `npm run test:faults` (jest.faults.config.js).
+  // The reliability suite (tests/faults) runs second, with its own config (jest.faults.config.js): `npm test`
+  // runs both; `npm run test:faults` runs it alone and writes docs/reliability.md.
   testPathIgnorePatterns: ["/node_modules/", "/tests/faults/"],
   transform: {
     // 151002: ts-jest's note about node16 module kind; type checking still runs.
