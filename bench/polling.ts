@@ -63,7 +63,8 @@ export interface PollingResults {
   /** Requests of one observation (both systems up). */
   requestsPerObservation: number;
   /** The waits of the recovery (steps 8 and 10), from the executor's records. */
-  wait: { ms: number; polls: number; requests: number; perMinute: number; byMinute: number[] };
+  /** `byMinute`: requests per minute of the wait; `pollsByMinute`: observations per minute. */
+  wait: { ms: number; polls: number; requests: number; perMinute: number; byMinute: number[]; pollsByMinute: number[] };
   bareWait: { ms: number; polls: number; requests: number; perMinute: number };
   /** Real time of one observation (observeSystems), median of 3: with new clients, with reused clients, primary down. */
   observationMs: { freshClients: number; reusedClients: number; primaryDown: number; primaryDownRequests: number };
@@ -116,8 +117,8 @@ async function transition(sim: RunningSimulator, clock: VirtualClock, declared: 
   const result = await runTransition({
     declared,
     options: { dnsFailover: false, completeRecoveryWhenBehindSeconds: DEFAULTS.completeRecoveryWhenBehindSeconds, linkName: LINK, primaryName: "hcp-a", replicaName: "hcp-b" },
-    observe: async () => {
-      const obs = await observeSystems(clients, LINK, { readTrust: trustNeededFor(declared) });
+    observe: async (purpose) => {
+      const obs = await observeSystems(clients, LINK, { readTrust: trustNeededFor(declared), replicaFirst: purpose === "poll" });
       observations++;
       samples.push({ atMs: clock.now() - start, requests: sent() });
       return obs;
@@ -245,13 +246,18 @@ export async function runPollingBench(log: (line: string) => void): Promise<Poll
   const before = [...recovery.samples].reverse().find((s) => s.atMs <= from)?.requests ?? 0;
   const waitRequests = (inWait.at(-1)?.requests ?? before) - before;
   const byMinute: number[] = [];
+  const pollsByMinute: number[] = [];
   let last = before;
   for (const s of inWait) {
     const minute = Math.floor((s.atMs - from - 1) / 60000);
     byMinute[minute] = (byMinute[minute] ?? 0) + (s.requests - last);
+    pollsByMinute[minute] = (pollsByMinute[minute] ?? 0) + 1;
     last = s.requests;
   }
-  for (let i = 0; i < byMinute.length; i++) byMinute[i] ??= 0;
+  for (let i = 0; i < byMinute.length; i++) {
+    byMinute[i] ??= 0;
+    pollsByMinute[i] ??= 0;
+  }
   const firstObs = failover.samples[0]?.requests ?? NaN;
   const bareWaitPolls = bareR.polls;
   const result: PollingResults = {
@@ -261,7 +267,7 @@ export async function runPollingBench(log: (line: string) => void): Promise<Poll
     bareFailover: bareF,
     bareRecovery: bareR,
     requestsPerObservation: firstObs,
-    wait: { ms: to - from, polls: inWait.length, requests: waitRequests, perMinute: waitRequests / ((to - from) / 60000), byMinute },
+    wait: { ms: to - from, polls: inWait.length, requests: waitRequests, perMinute: waitRequests / ((to - from) / 60000), byMinute, pollsByMinute },
     bareWait: { ms: bareR.waitedMs, polls: bareWaitPolls, requests: bareWaitPolls, perMinute: bareWaitPolls / (bareR.waitedMs / 60000) },
     observationMs,
   };

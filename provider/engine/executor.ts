@@ -35,8 +35,11 @@ export interface TransitionRequest {
   /** The state to reach. */
   declared: DeclaredState;
   options: PlanOptions;
-  /** Reads both systems (never throws for an unreachable side; see observeSystems). */
-  observe: () => Promise<Observation>;
+  /**
+   * Reads both systems (never throws for an unreachable side; see observeSystems). `purpose` "poll": a poll
+   * of a wait, which may read the primary only when the replica's answer needs it (ObserveOptions.replicaFirst).
+   */
+  observe: (purpose?: "poll") => Promise<Observation>;
   /** Sends one link action to one side. Called at most once per step and run. */
   runAction: (side: "primary" | "replica", action: LinkAction) => Promise<void>;
   /** One line of progress per call. */
@@ -214,10 +217,10 @@ class Transition {
   }
 
   /** Observes and plans; the failing step (if any) is named when observing itself fails. */
-  private async refresh(step: PlannedStep | undefined): Promise<Plan> {
+  private async refresh(step: PlannedStep | undefined, purpose?: "poll"): Promise<Plan> {
     let obs: Observation;
     try {
-      obs = await this.req.observe();
+      obs = await this.req.observe(purpose);
     } catch (err) {
       throw new WorkflowStepError(
         `Reading the systems${step ? ` for step ${step.seedStep} (${step.title})` : ""} failed: ${errorText(err)}. ` +
@@ -401,7 +404,7 @@ class Transition {
       }
       await this.sleep(Math.min(interval, left));
       interval = Math.min(maxInterval, interval * 1.5);
-      plan = await this.refresh(step);
+      plan = await this.refresh(step, "poll");
       if (!plan.ok) {
         if (this.transient(plan)) continue;
         throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);

@@ -3,7 +3,7 @@
  * software version, and whether each side trusts the other's current replication server certificate.
  * A side that cannot be read is reported as `reachable: false` with the error text (no secrets).
  */
-import { SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
+import { REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
@@ -29,16 +29,23 @@ export interface ObserveOptions {
    * that checks trust can follow (trust is then "unknown"). See {@link trustNeededFor}.
    */
   readTrust?: boolean | ((links: { primary: SideObservation; replica: SideObservation }) => boolean);
+  /**
+   * For the polls of a wait: read the replica first, and the primary only when the replica's message does
+   * not show on its own that the two are in contact and recovery moves (REPLICA_MESSAGES_IN_CONTACT). The
+   * primary is then reported reachable with its link not read.
+   */
+  replicaFirst?: boolean;
 }
 
 /**
- * When an observation for a transition to `declared` needs certificate trust: only step 3 checks it, and
- * step 3 follows a failed-over link on the way back. Every other observation (a failover, each poll of
- * recovery) reads just the two links.
+ * When an observation for a transition to `declared` needs certificate trust: only step 3 checks it, on a
+ * failed-over link on the way back, and the seed makes step 3 conditional: "if the primary system has
+ * been rebuilt", which shows as a primary that answers without the link. Every other observation (a
+ * failover, the recovery of a primary that kept its configuration, each poll) reads just the two links.
  */
 export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
   return (links) => {
-    if (declared === "failedOver") return false;
+    if (declared === "failedOver" || !links.primary.reachable || links.primary.link !== null) return false;
     const unknownTrust = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" } as const;
     return observePhase({ ...links, trust: unknownTrust, now: Date.now() }) === "failedOver";
   };
@@ -139,7 +146,23 @@ export async function observeSystems(
   linkName: string,
   options: ObserveOptions = {},
 ): Promise<Observation> {
-  const [primaryLink, replicaLink] = await Promise.all([readLink(clients.primary, linkName), readLink(clients.replica, linkName)]);
+  let primaryLink: SideObservation;
+  let replicaLink: SideObservation;
+  if (options.replicaFirst) {
+    replicaLink = await readLink(clients.replica, linkName);
+    const message = replicaLink.reachable ? replicaLink.link?.statusMessage : undefined;
+    if (message !== undefined && REPLICA_MESSAGES_IN_CONTACT.includes(message)) {
+      return {
+        primary: { reachable: true },
+        replica: replicaLink,
+        trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" },
+        now: (options.now ?? (() => systemNow(clients, replicaLink, { reachable: false }) ?? Date.now()))(),
+      };
+    }
+    primaryLink = await readLink(clients.primary, linkName);
+  } else {
+    [primaryLink, replicaLink] = await Promise.all([readLink(clients.primary, linkName), readLink(clients.replica, linkName)]);
+  }
   const wanted = options.readTrust ?? true;
   const readTrust = typeof wanted === "function" ? wanted({ primary: primaryLink, replica: replicaLink }) : wanted;
   const [primary, replica] = readTrust

@@ -122,6 +122,13 @@ export const DEGRADED_REPLICATING_MESSAGES: readonly string[] = [
   STATUS_MESSAGES.localStorageFull,
 ];
 
+/**
+ * Replica messages that say the replica is in contact with the primary and recovery is moving: a replica
+ * that cannot reach its peer shows "Stalled link" instead. A poll that reads one of these on the replica
+ * need not read the primary (assumed, as the simulator models it).
+ */
+export const REPLICA_MESSAGES_IN_CONTACT: readonly string[] = [STATUS_MESSAGES.recovering, STATUS_MESSAGES.completing];
+
 /** Phases of an active/passive link as the model page names them (a subset of the planner's LinkPhase). */
 export type ModelPhase = "replicating" | "failedOver" | "pendingAcceptance" | "recovering" | "completing";
 

@@ -403,6 +403,14 @@ export function evaluateCheck(seedStep: number, obs: Observation, opts: PlanOpti
         },
       };
     }
+    if (pr === "unknown" && rp === "unknown" && obs.primary.reachable && obs.primary.link) {
+      return {
+        passed: true,
+        detail:
+          `${P} still has link ${opts.linkName}, so it was not rebuilt: seed step 3 (re-exchanging certificates) ` +
+          `applies only to a rebuilt primary; HCP refuses beginRecovery if trust is missing`,
+      };
+    }
     if (pr === "unknown" || rp === "unknown") {
       return {
         passed: true,

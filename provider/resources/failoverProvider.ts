@@ -53,9 +53,11 @@ function planOptions(inputs: FailoverInputs, history: History = {}): PlanOptions
   };
 }
 
+/** For preview and refresh: the links only. Trust decides no plan (only step 3 at `up` checks it), and the
+ * ReplicationCertificateTrust resources show a missing certificate in the same preview. */
 async function observe(inputs: FailoverInputs): Promise<Observation> {
-  const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
-  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link, { readTrust: trustNeededFor(inputs.state) });
+  const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
+  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link, { readTrust: false });
 }
 
 function describePlan(plan: Plan): string[] {
@@ -114,8 +116,8 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   let lastObservation: Observation | undefined;
   let failOverJustSent = false;
   let splitBrain = previous?.splitBrain ?? false;
-  const observeNow = async () => {
-    lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state) });
+  const observeNow = async (purpose?: "poll") => {
+    lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
     if (failOverJustSent) {
       // The executor reads both systems right after failOver: a primary that answers but does not show
       // it was not told (the network between the systems is cut) and stays read-write.

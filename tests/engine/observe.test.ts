@@ -93,10 +93,10 @@ describe("observeSystems", () => {
     expect(calls).not.toContain("getCertificate server");
   });
 
-  it("reads trust only where step 3 can follow: a failed-over link on the way back", async () => {
-    const trustReads = async (declared: "failedOver" | "replicating" | "recovering", messages: [string, string]) => {
+  it("reads trust only where step 3 applies: a failed-over link on the way back to a rebuilt primary", async () => {
+    const trustReads = async (declared: "failedOver" | "replicating" | "recovering", messages: [string | null, string]) => {
       const { a, b } = systems();
-      a.link = link("OUTBOUND", messages[0]);
+      a.link = messages[0] === null ? null : link("OUTBOUND", messages[0]);
       b.link = link("INBOUND", messages[1]);
       const calls: string[] = [];
       const obs = await observeSystems({ primary: fakeClient(a, calls), replica: fakeClient(b, calls) }, "link-ab", { readTrust: trustNeededFor(declared) });
@@ -107,10 +107,36 @@ describe("observeSystems", () => {
     expect(await trustReads("failedOver", ["Sending data", "Receiving data"])).toEqual({ reads: 0, trust: unknown });
     expect(await trustReads("failedOver", ["Failed over", "Failed over"])).toEqual({ reads: 0, trust: unknown });
     expect(await trustReads("replicating", ["Receiving data", "Recovering data"])).toEqual({ reads: 0, trust: unknown });
-    const full = await trustReads("replicating", ["Failed over", "Failed over"]);
+    // Failed over, the primary kept its configuration (not rebuilt): step 3 does not apply.
+    expect(await trustReads("replicating", ["Failed over", "Failed over"])).toEqual({ reads: 0, trust: unknown });
+    // A rebuilt primary answers without the link: step 3 re-checks the certificates both ways.
+    const full = await trustReads("replicating", [null, "Failed over"]);
     expect(full.trust).toEqual({ primaryTrustsReplica: true, replicaTrustsPrimary: true });
     expect(full.reads).toBeGreaterThanOrEqual(4);
-    expect((await trustReads("recovering", ["Failed over", "Failed over"])).reads).toBeGreaterThanOrEqual(4);
+    expect((await trustReads("recovering", [null, "Failed over"])).reads).toBeGreaterThanOrEqual(4);
+  });
+
+  it("a poll reads the replica first, and the primary only when the replica's message needs it", async () => {
+    const poll = async (replicaMessage: string) => {
+      const { a, b } = systems();
+      a.link = link("OUTBOUND", "Receiving data");
+      b.link = link("INBOUND", replicaMessage);
+      const primaryCalls: string[] = [];
+      const replicaCalls: string[] = [];
+      const obs = await observeSystems({ primary: fakeClient(a, primaryCalls), replica: fakeClient(b, replicaCalls) }, "link-ab", { replicaFirst: true, readTrust: trustNeededFor("replicating") });
+      return { obs, primaryCalls, replicaCalls };
+    };
+    for (const inContact of ["Recovering data", "Completing recovery"]) {
+      const { obs, primaryCalls, replicaCalls } = await poll(inContact);
+      expect(primaryCalls).toEqual([]);
+      expect(replicaCalls).toEqual(["getLink link-ab verbose=true"]);
+      expect(obs.primary).toEqual({ reachable: true });
+      expect(obs.replica.link?.statusMessage).toBe(inContact);
+    }
+    // "Stalled link" may hide data recovery: the primary is read to tell.
+    const stalled = await poll("Stalled link");
+    expect(stalled.primaryCalls).toEqual(["getLink link-ab verbose=true"]);
+    expect(stalled.obs.primary.link?.statusMessage).toBe("Receiving data");
   });
 
   it("narrows trusted certificates by expiry before fetching any PEM", async () => {

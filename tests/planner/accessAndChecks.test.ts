@@ -59,6 +59,20 @@ describe("evaluateCheck", () => {
     if (r.passed) expect(r.detail).toContain("could not be read");
   });
 
+  it("step 3 applies only to a rebuilt primary: with the link still on the primary, trust is not needed", () => {
+    const unknown = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" } as const;
+    const r = evaluateCheck(3, withTrust(unknown), OPTS);
+    expect(r).toEqual({
+      passed: true,
+      detail:
+        "hcp-a (primary) still has link link-ab, so it was not rebuilt: seed step 3 (re-exchanging certificates) applies " +
+        "only to a rebuilt primary; HCP refuses beginRecovery if trust is missing",
+    });
+    // A rebuilt primary (no link) whose trust could not be read gets the other note.
+    const rebuilt = evaluateCheck(3, obs({ primary: null, replica: "Failed over", trust: unknown }), OPTS);
+    expect(rebuilt.passed && rebuilt.detail).toContain("could not be read");
+  });
+
   it("step 4 needs the link on the replica", () => {
     expect(evaluateCheck(4, obs({ primary: "Failed over", replica: "Failed over" }), OPTS).passed).toBe(true);
     const r = evaluateCheck(4, obs({ primary: null, replica: null }), OPTS);
