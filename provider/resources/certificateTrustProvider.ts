@@ -1,5 +1,4 @@
 /** The provider behind ReplicationCertificateTrust. */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { MapiClient } from "../mapi/client";
 import { Checks } from "./validate";
 import { connect, progressLog } from "./runtime";

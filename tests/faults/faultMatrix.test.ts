@@ -15,7 +15,7 @@
  *
  * FAULTS_DEBUG=1 adds every progress line of every `up` to the case's details.
  */
-import { installRuntimeHooks, ProviderStack, wire, type ClientCall, type Run, type RunHooks, type UpOutcome } from "./support/providerStack";
+import { installRuntimeHooks, ProviderStack, wire, type ClientCall, type RunHooks, type UpOutcome } from "./support/providerStack";
 import { PRIMARY, REPLICA, SimPool, simConfig, waitUntil, type Sim } from "./support/sim";
 import { Ledger } from "./support/ledger";
 import { recorder, type CaseRecord } from "./support/results";

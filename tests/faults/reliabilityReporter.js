@@ -27,6 +27,7 @@ const RESULT = { passed: "PASS", failed: "**FAIL**", pending: "NOT RUN", skipped
 
 const cell = (text) =>
   String(text ?? "")
+    // eslint-disable-next-line no-control-regex -- strips the terminal colour codes jest puts in messages
     .replace(/\u001b\[[0-9;]*m/g, "")
     .replace(/\r?\n+/g, " ")
     .replace(/\|/g, "\\|")

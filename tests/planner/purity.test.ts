@@ -15,7 +15,6 @@ function deepFreeze<T>(value: T): T {
 }
 
 // The modules themselves (not TypeScript's frozen namespace copies), so their functions can be spied on.
-/* eslint-disable @typescript-eslint/no-require-imports */
 const http: typeof import("node:http") = require("node:http");
 const https: typeof import("node:https") = require("node:https");
 const net: typeof import("node:net") = require("node:net");
