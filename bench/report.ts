@@ -313,8 +313,8 @@ function apiSection(f: FailoverResults | undefined, p: PollingResults | undefine
     parts.push(
       ``,
       `One observation of both systems (\`observeSystems\`, before every step and every poll) reads each ` +
-        `system's verbose link: ${p.requestsPerObservation} requests. Only where step 3 can follow (a failed-over ` +
-        `link on the way back) does it also read each side's server certificate, its trusted list and the ` +
+        `system's verbose link: ${p.requestsPerObservation} requests. Only where step 3 applies (a failed-over ` +
+        `link on the way back to a rebuilt primary) does it also read each side's server certificate, its trusted list and the ` +
         `trusted entry that matches the peer's certificate; that full observation takes ${msText(o.reusedClients)} ` +
         `with clients already connected and ${msText(o.freshClients)} with new clients (TLS set-up, as every ` +
         `\`check\` makes them); with the primary down it takes ${msText(o.primaryDown)} ` +
@@ -447,8 +447,8 @@ function scaleSection(runs: ScaleRun[]): string {
         `without (≈ ${(added / lp.latencyMs).toFixed(0)} request rounds of ${lp.latencyMs} ms). Checks of all links at ` +
         `once would add about ${s(parallel, 1)} (${lp.observationRounds} dependent rounds on the program's longest ` +
         `chain: trust, link, failover); checks one resource after another ${s(sequentialRounds * lp.latencyMs, 1)} ` +
-        `(${sequentialRounds} rounds). The Pulumi engine calls \`Check\` and \`Diff\` while it generates steps, one ` +
-        `resource at a time (pulumi/pulumi#12351), so the live reads of \`check\` add up per resource.`,
+        `(${sequentialRounds} rounds). The Pulumi engine calls \`Check\` while it generates steps, one resource at a ` +
+        `time (pulumi/pulumi#12351), so the live reads of \`check\` add up per resource.`,
     );
   }
   const adopt = runs.map((r) => `${r.links} links ${s(r.adoptUp.wallMs, 1)}`).join(", ");
