@@ -31,6 +31,12 @@ interface History {
   splitBrain?: boolean;
 }
 
+/** What the last run's outputs say: they are the truth of that run (check sees only the old inputs). */
+function historyOf(outputs: FailoverOutputs | undefined): History {
+  if (!outputs) return {};
+  return { lastKnownPhase: outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase, splitBrain: outputs.splitBrain };
+}
+
 const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
 
 /** The phases in which a declared state is reached. */
@@ -115,7 +121,8 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
   let lastObservation: Observation | undefined;
   let failOverJustSent = false;
-  let splitBrain = previous?.splitBrain ?? false;
+  const history = historyOf(previous);
+  let splitBrain = history.splitBrain ?? false;
   const observeNow = async (purpose?: "poll") => {
     lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
     if (failOverJustSent) {
@@ -127,12 +134,10 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     }
     return lastObservation;
   };
-  // The previous outputs are the truth of the last run (check sees only the old inputs).
-  const lastKnownPhase = previous && previous.phase !== "unknown" ? previous.phase : previous?.lastKnownPhase;
   try {
     const result = await runTransition({
       declared: inputs.state,
-      options: planOptions(inputs, { lastKnownPhase, splitBrain }),
+      options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
@@ -154,7 +159,7 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
     let live: Partial<FailoverOutputs> = {};
     try {
-      live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? lastKnownPhase, splitBrain });
+      live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? history.lastKnownPhase, splitBrain });
     } catch {
       live = { phase: "unknown" };
     }
@@ -222,7 +227,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
     const obs = await observe(props);
-    const live = describeLive(props, obs, { lastKnownPhase: props.phase !== "unknown" ? props.phase : props.lastKnownPhase, splitBrain: props.splitBrain });
+    const live = describeLive(props, obs, historyOf(props));
     const observedState = declaredFor(live.phase, props.state);
     if (observedState !== props.state) {
       progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${live.phase}, but state was "${props.state}": changed outside this stack`);
