@@ -37,6 +37,9 @@ export interface ObserveOptions {
   replicaFirst?: boolean;
 }
 
+/** Trust not read. */
+const UNKNOWN_TRUST: Observation["trust"] = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" };
+
 /**
  * When an observation for a transition to `declared` needs certificate trust: only step 3 checks it, on a
  * failed-over link on the way back, and the seed makes step 3 conditional: "if the primary system has
@@ -46,8 +49,7 @@ export interface ObserveOptions {
 export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
   return (links) => {
     if (declared === "failedOver" || !links.primary.reachable || links.primary.link !== null) return false;
-    const unknownTrust = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" } as const;
-    return observePhase({ ...links, trust: unknownTrust, now: Date.now() }) === "failedOver";
+    return observePhase({ ...links, trust: UNKNOWN_TRUST, now: Date.now() }) === "failedOver";
   };
 }
 
@@ -155,7 +157,7 @@ export async function observeSystems(
       return {
         primary: { reachable: true },
         replica: replicaLink,
-        trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" },
+        trust: UNKNOWN_TRUST,
         now: (options.now ?? (() => systemNow(clients, replicaLink, { reachable: false }) ?? Date.now()))(),
       };
     }
