@@ -97,13 +97,11 @@ function refuseIneligible(
  * Declared tenants (and directories, when listed) that the primary could not add: HCP would answer 404 only
  * at `up`, possibly after other changes. Only GETs; a system that cannot list candidates is not refused.
  */
-async function ineligibleContent(news: LinkInputs, live: LiveLink): Promise<dynamic.CheckFailure[]> {
+async function ineligibleContent(news: LinkInputs, live: LiveLink, drift: Drift): Promise<dynamic.CheckFailure[]> {
   if (!live.content) return []; // the replica leads: content is neither read nor changed now
   const { tenants: onLink, defaultNamespaceDirectories: dirsOnLink } = live.content;
-  const missing = (declared: string[] | undefined, have: string[]) =>
-    (declared ?? []).some((n) => !isUnknown(n) && !have.some((h) => h.toLowerCase() === n.toLowerCase()));
   // Nothing to add: no reason to ask what could be added (a steady-state check costs no extra request).
-  if (!missing(news.tenants, onLink) && !missing(news.defaultNamespaceDirectories, dirsOnLink)) return [];
+  if (![...drift.addTenants, ...drift.addDirectories].some((n) => !isUnknown(n))) return [];
   let candidates: LinkCandidates;
   try {
     candidates = await live.client.getLocalCandidates(news.linkName);
@@ -223,9 +221,10 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     try {
       const live = await findAuthoritative(news);
       if (!live) return { inputs: { ...news, liveDrift: [`create link ${news.linkName} on ${news.primary.name}`] } };
-      const ineligible = await ineligibleContent(news, live);
+      const drift = driftOf(news, live);
+      const ineligible = await ineligibleContent(news, live, drift);
       if (ineligible.length > 0) return { failures: ineligible };
-      liveDrift = driftOf(news, live).lines;
+      liveDrift = drift.lines;
     } catch (err) {
       liveDrift = []; // neither system answers: nothing can be planned, and nothing must fail preview
       warnLog(`ReplicationLink ${news.linkName}`)((err as Error).message);
