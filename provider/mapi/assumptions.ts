@@ -204,3 +204,14 @@ export function isCrossRelease(a: string | undefined, b: string | undefined): bo
 
 /** Completion: both event logs record this message once recovery finished. */
 export const RECOVERY_COMPLETED_LOG_MESSAGE = "Replication data recovery completed";
+
+// ---------------------------------------------------------------------------------------------------
+// Whole sites (several links)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The documentation says failback order matters for failed-over active/passive links in many-to-one
+ * topologies but prints no order for them. Taking back one such link into a shared replica at a time,
+ * in the order the site declares them, is the reading: one recovery at a time loads the shared system.
+ */
+export const SERIALIZE_RECOVERIES_INTO_ONE_REPLICA = true;
