@@ -10,3 +10,8 @@ export type { ReplicationLinkArgs, LinkKind } from "./resources/replicationLink"
 export { ReplicationFailover, failoverStates } from "./resources/replicationFailover";
 export type { ReplicationFailoverArgs, FailoverState, AccessMode, ExecutedStepRecord } from "./resources/replicationFailover";
 export type { FailoverSettings, LinkPriority } from "./mapi/types";
+export { ReplicationSite } from "./resources/replicationSite";
+export type { ReplicationSiteArgs, SiteLinkArgs } from "./resources/replicationSite";
+export { SiteCoverage } from "./resources/siteCoverage";
+export type { SiteCoverageArgs } from "./resources/siteCoverage";
+export type { LinkIntent, SiteLinkType, LinkTargetState } from "./site/types";

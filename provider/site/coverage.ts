@@ -14,7 +14,8 @@ export interface CoverageResult {
 
 export function checkCoverage(site: SiteDeclaration, readings: ReadonlyMap<string, LinkListReading>): CoverageResult {
   const declared = new Set(site.links.map((l) => l.linkName.toLowerCase()));
-  const missing = new Map<string, string[]>();
+  // Keyed case-insensitively (HCP link names are): the name as first listed, and the systems listing it.
+  const missing = new Map<string, { name: string; on: string[] }>();
   const warnings: string[] = [];
   const unread: string[] = [];
   const seen = new Set<string>();
@@ -30,12 +31,16 @@ export function checkCoverage(site: SiteDeclaration, readings: ReadonlyMap<strin
     }
     for (const link of reading.links) {
       seen.add(link.toLowerCase());
-      if (!declared.has(link.toLowerCase())) missing.set(link, [...(missing.get(link) ?? []), system]);
+      const key = link.toLowerCase();
+      if (!declared.has(key)) missing.set(key, { name: missing.get(key)?.name ?? link, on: [...(missing.get(key)?.on ?? []), system] });
     }
   }
   const refusals: SiteRefusal[] = [];
   if (missing.size > 0) {
-    const list = [...missing.entries()].map(([link, on]) => `${link} (on ${on.join(" and ")})`).join(", ");
+    const list = [...missing.values()]
+      .sort((x, y) => x.name.localeCompare(y.name))
+      .map(({ name, on }) => `${name} (on ${on.join(" and ")})`)
+      .join(", ");
     refusals.push({
       property: "links",
       reason: `the site does not cover every link of its systems: ${list} ${missing.size === 1 ? "exists" : "exist"} on the systems but not in links, and would be left behind when a system is taken out of service`,

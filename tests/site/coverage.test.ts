@@ -29,7 +29,7 @@ test("links missing from the site are refused, naming each with the systems hold
   expect(result.refusals).toHaveLength(1);
   expect(result.refusals[0]?.property).toBe("links");
   expect(result.refusals[0]?.reason).toBe(
-    "the site does not cover every link of its systems: ad-archive (on hcp-a), BX (on hcp-b), bx (on hcp-c) exist on the systems but not in links, and would be left behind when a system is taken out of service",
+    "the site does not cover every link of its systems: ad-archive (on hcp-a), BX (on hcp-b and hcp-c) exist on the systems but not in links, and would be left behind when a system is taken out of service",
   );
   expect(result.refusals[0]?.wayForward).toContain("add each of them to links as { linkName, primary, replica, type }");
 });
