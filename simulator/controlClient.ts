@@ -51,6 +51,10 @@ export class SimulatorClient {
   takeDown(name: string) {
     return this.control("POST", this.systemUrl(name, "/down"));
   }
+  /** The system's port accepts connections and never answers, until bringUp. */
+  blackHole(name: string) {
+    return this.control("POST", this.systemUrl(name, "/blackhole"));
+  }
   bringUp(name: string) {
     return this.control("POST", this.systemUrl(name, "/up"));
   }

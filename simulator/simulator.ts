@@ -87,7 +87,23 @@ export class Simulator implements ControlOps {
     await this.listenerOf(system).stop();
   }
 
-  /** Opens the system's listener again on the same port. */
+  /**
+   * The system's port accepts connections and never answers (no TLS handshake, no HTTP): a site whose
+   * network died. Like down, the model stops replicating with it. `bringUp` ends it.
+   */
+  async blackHole(system: SystemModel): Promise<void> {
+    if (system.up) system.events.warning("System unresponsive (simulator): connections accepted, never answered");
+    system.up = false;
+    await this.listenerOf(system).blackHole();
+  }
+
+  /** "serving", "blackhole" (accepts, never answers) or "closed" (connection refused). */
+  portStateOf(system: SystemModel): "serving" | "blackhole" | "closed" {
+    const listener = this.listenerOf(system);
+    return listener.listening ? listener.mode : "closed";
+  }
+
+  /** Opens the system's listener again on the same port (and ends a black hole, dropping its held connections). */
   async bringUp(system: SystemModel): Promise<void> {
     await this.listenerOf(system).start();
     if (!system.up) system.events.notice("System up (simulator)");
