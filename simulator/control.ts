@@ -23,6 +23,7 @@ export interface ControlOps {
   /** Accepts connections and never answers them until `bringUp`. */
   blackHole(system: SystemModel): Promise<void>;
   portStateOf(system: SystemModel): "serving" | "blackhole" | "closed";
+  heldConnectionsOf(system: SystemModel): number;
   rebuild(system: SystemModel, keepObjects: boolean): Promise<void>;
   reset(): Promise<void>;
 }
@@ -248,6 +249,7 @@ function summaryOf(ops: ControlOps, target: SystemModel): unknown {
     endpoint: ops.endpointOf(target),
     up: target.up,
     port: ops.portStateOf(target),
+    heldConnections: ops.heldConnectionsOf(target),
     softwareVersion: target.softwareVersion,
     replicationHost: target.replicationHost,
     serverCertificate: {

@@ -41,6 +41,8 @@ export class Listener {
   private readonly sockets = new Set<Socket>();
   private readonly held = new Set<Socket>();
   mode: ListenerMode = "serving";
+  /** Connections accepted and held by black holes since the listener was made (or counters were cleared). */
+  heldTotal = 0;
 
   constructor(
     tls: KeyAndCertificate,
@@ -93,6 +95,7 @@ export class Listener {
       // Read nothing: the client's TLS hello waits in the kernel and no byte ever comes back.
       socket.pause();
       this.held.add(socket);
+      this.heldTotal += 1;
       socket.on("error", () => undefined);
       socket.on("close", () => this.held.delete(socket));
       return;

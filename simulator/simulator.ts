@@ -103,6 +103,11 @@ export class Simulator implements ControlOps {
     return listener.listening ? listener.mode : "closed";
   }
 
+  /** Connections the system's black hole accepted and held (never answered) since the start or the last reset. */
+  heldConnectionsOf(system: SystemModel): number {
+    return this.listenerOf(system).heldTotal;
+  }
+
   /** Opens the system's listener again on the same port (and ends a black hole, dropping its held connections). */
   async bringUp(system: SystemModel): Promise<void> {
     await this.listenerOf(system).start();
@@ -122,6 +127,7 @@ export class Simulator implements ControlOps {
     const world = buildWorld(this.config, this.initialCertificates);
     for (const [name, listener] of this.listeners) {
       await listener.start();
+      listener.heldTotal = 0;
       world.requireSystem(name).port = listener.port;
     }
     this.world = world;

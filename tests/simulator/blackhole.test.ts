@@ -66,7 +66,7 @@ test("blackhole: TCP connects, the TLS handshake never completes, HTTP never ans
   expect(Buffer.concat(received).length).toBe(0);
   expect(socket.destroyed).toBe(false);
   const summary = await h.control<{ up: boolean; port: string }>("GET", "/_sim/systems/hcp-a");
-  expect(summary).toMatchObject({ up: false, port: "blackhole" });
+  expect(summary).toMatchObject({ up: false, port: "blackhole", heldConnections: 2 });
   // The other system is not affected.
   expect((await h.request("hcp-b", "/mapi/services/replication")).status).toBe(200);
   socket.destroy();
