@@ -20,6 +20,10 @@ export interface ControlOps {
   endpointOf(system: SystemModel): string;
   takeDown(system: SystemModel): Promise<void>;
   bringUp(system: SystemModel): Promise<void>;
+  /** Accepts connections and never answers them until `bringUp`. */
+  blackHole(system: SystemModel): Promise<void>;
+  portStateOf(system: SystemModel): "serving" | "blackhole" | "closed";
+  heldConnectionsOf(system: SystemModel): number;
   rebuild(system: SystemModel, keepObjects: boolean): Promise<void>;
   reset(): Promise<void>;
 }
@@ -46,6 +50,7 @@ const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
   { template: "/_sim/systems", handlers: { GET: (r) => json([...r.ops.world.systems.values()].map((s) => summaryOf(r.ops, s))) } },
   { template: S, handlers: { GET: (r) => json(summaryOf(r.ops, system(r))) } },
   { template: `${S}/down`, handlers: { POST: async (r) => (await r.ops.takeDown(system(r)), json(summaryOf(r.ops, system(r)))) } },
+  { template: `${S}/blackhole`, handlers: { POST: async (r) => (await r.ops.blackHole(system(r)), json(summaryOf(r.ops, system(r)))) } },
   { template: `${S}/up`, handlers: { POST: async (r) => (await r.ops.bringUp(system(r)), json(summaryOf(r.ops, system(r)))) } },
   { template: `${S}/rebuild`, handlers: { POST: rebuild } },
   { template: `${S}/software-version`, handlers: { POST: setSoftwareVersion } },
@@ -243,6 +248,8 @@ function summaryOf(ops: ControlOps, target: SystemModel): unknown {
     name: target.name,
     endpoint: ops.endpointOf(target),
     up: target.up,
+    port: ops.portStateOf(target),
+    heldConnections: ops.heldConnectionsOf(target),
     softwareVersion: target.softwareVersion,
     replicationHost: target.replicationHost,
     serverCertificate: {

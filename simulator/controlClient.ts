@@ -17,6 +17,10 @@ export interface SimEvent {
 export interface SystemState {
   name: string;
   up: boolean;
+  /** "serving", "blackhole" (accepts, never answers) or "closed" (refused). */
+  port?: "serving" | "blackhole" | "closed";
+  /** Connections its black hole accepted since the start or the last reset. */
+  heldConnections?: number;
   links: Array<{ name: string; phase: string; statusMessage: string; pending: string | null; splitBrain: boolean }>;
   tenants: Array<{ name: string; access: string; objects: number }>;
 }
@@ -50,6 +54,10 @@ export class SimulatorClient {
 
   takeDown(name: string) {
     return this.control("POST", this.systemUrl(name, "/down"));
+  }
+  /** The system's port accepts connections and never answers, until bringUp. */
+  blackHole(name: string) {
+    return this.control("POST", this.systemUrl(name, "/blackhole"));
   }
   bringUp(name: string) {
     return this.control("POST", this.systemUrl(name, "/up"));

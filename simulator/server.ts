@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as https from "node:https";
+import * as net from "node:net";
 import type { Socket } from "node:net";
 import { authenticate, requireRole } from "./auth";
 import type { KeyAndCertificate } from "./certs";
@@ -25,53 +26,96 @@ const MAX_URL_LENGTH = 4096;
 const MAPI_BODY_LIMIT = 1024 * 1024;
 const DATA_BODY_LIMIT = 64 * 1024 * 1024;
 
-/** One HTTPS server socket that can be closed (connections refused) and opened again on the same port. */
+/** How a listener treats a connection: served, or held open and never answered (a black hole). */
+export type ListenerMode = "serving" | "blackhole";
+
+/**
+ * One port that can be closed (connections refused), opened again on the same port, or made to
+ * black-hole: accept TCP and never answer, neither the TLS handshake nor HTTP, as a site whose network
+ * died often looks. A plain TCP server owns the port and hands each connection to the HTTPS server,
+ * unless black-holed; held connections are destroyed when the mode changes or the port closes.
+ */
 export class Listener {
-  private server: https.Server | undefined;
+  private front: net.Server | undefined;
+  private readonly https: https.Server;
   private readonly sockets = new Set<Socket>();
+  private readonly held = new Set<Socket>();
+  mode: ListenerMode = "serving";
+  /** Connections accepted and held by black holes since the listener was made (or counters were cleared). */
+  heldTotal = 0;
 
   constructor(
-    private readonly tls: KeyAndCertificate,
-    private readonly onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+    tls: KeyAndCertificate,
+    onRequest: (req: IncomingMessage, res: ServerResponse) => void,
     /** 0 until the first start picks an ephemeral port, then fixed. */
     public port: number,
-  ) {}
-
-  get listening(): boolean {
-    return this.server !== undefined;
+  ) {
+    this.https = https.createServer({ key: tls.keyPem, cert: tls.certPem }, onRequest);
   }
 
-  /** Listens on 127.0.0.1; resolves with the port. */
+  get listening(): boolean {
+    return this.front !== undefined;
+  }
+
+  /** Listens on 127.0.0.1 and serves; resolves with the port. */
   async start(): Promise<number> {
-    if (this.server) return this.port;
-    const server = https.createServer({ key: this.tls.keyPem, cert: this.tls.certPem }, this.onRequest);
-    server.on("connection", (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
+    this.setMode("serving");
+    if (this.front) return this.port;
+    const front = net.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => {
-        server.off("error", reject);
+      front.once("error", reject);
+      front.listen(this.port, "127.0.0.1", () => {
+        front.off("error", reject);
         resolve();
       });
     });
-    const address = server.address();
+    const address = front.address();
     if (address && typeof address === "object") this.port = address.port;
-    this.server = server;
+    this.front = front;
     return this.port;
   }
 
-  /** Closes the server socket and every open connection. */
+  /** Keeps accepting connections but answers none; `start` serves again. Listens if closed. */
+  async blackHole(): Promise<void> {
+    await this.start();
+    this.setMode("blackhole");
+  }
+
+  /** Closes the port and every open or held connection. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
+    this.dropAll();
+    const front = this.front;
+    if (!front) return;
+    this.front = undefined;
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    if (this.mode === "blackhole") {
+      // Read nothing: the client's TLS hello waits in the kernel and no byte ever comes back.
+      socket.pause();
+      this.held.add(socket);
+      this.heldTotal += 1;
+      socket.on("error", () => undefined);
+      socket.on("close", () => this.held.delete(socket));
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    this.https.emit("connection", socket);
+  }
+
+  private setMode(mode: ListenerMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    // A mode change drops every connection: served ones (so kept-alive clients meet the new mode) and held ones.
+    this.dropAll();
+  }
+
+  private dropAll(): void {
+    for (const socket of [...this.sockets, ...this.held]) socket.destroy();
     this.sockets.clear();
-    await closed;
+    this.held.clear();
   }
 }
 

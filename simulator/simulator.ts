@@ -87,7 +87,28 @@ export class Simulator implements ControlOps {
     await this.listenerOf(system).stop();
   }
 
-  /** Opens the system's listener again on the same port. */
+  /**
+   * The system's port accepts connections and never answers (no TLS handshake, no HTTP): a site whose
+   * network died. Like down, the model stops replicating with it. `bringUp` ends it.
+   */
+  async blackHole(system: SystemModel): Promise<void> {
+    if (system.up) system.events.warning("System unresponsive (simulator): connections accepted, never answered");
+    system.up = false;
+    await this.listenerOf(system).blackHole();
+  }
+
+  /** "serving", "blackhole" (accepts, never answers) or "closed" (connection refused). */
+  portStateOf(system: SystemModel): "serving" | "blackhole" | "closed" {
+    const listener = this.listenerOf(system);
+    return listener.listening ? listener.mode : "closed";
+  }
+
+  /** Connections the system's black hole accepted and held (never answered) since the start or the last reset. */
+  heldConnectionsOf(system: SystemModel): number {
+    return this.listenerOf(system).heldTotal;
+  }
+
+  /** Opens the system's listener again on the same port (and ends a black hole, dropping its held connections). */
   async bringUp(system: SystemModel): Promise<void> {
     await this.listenerOf(system).start();
     if (!system.up) system.events.notice("System up (simulator)");
@@ -106,6 +127,7 @@ export class Simulator implements ControlOps {
     const world = buildWorld(this.config, this.initialCertificates);
     for (const [name, listener] of this.listeners) {
       await listener.start();
+      listener.heldTotal = 0;
       world.requireSystem(name).port = listener.port;
     }
     this.world = world;

@@ -21,6 +21,7 @@ import {
   WorkflowStepError,
   WorkflowTimeoutError,
 } from "./errors";
+import { WorkflowCancelledError } from "./cancelled";
 import { errorText } from "./observe";
 
 export {
@@ -149,6 +150,7 @@ class Transition {
     try {
       return await this.loop();
     } catch (err) {
+      if (err instanceof WorkflowCancelledError) throw err.at(this.executed, this.last);
       if (err instanceof WorkflowError) throw err;
       throw new WorkflowStepError(`The workflow stopped unexpectedly: ${errorText(err)}. Re-run \`pulumi up\` to resume.`, {
         causeMessage: errorText(err),

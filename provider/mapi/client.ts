@@ -9,20 +9,23 @@
  * - Credentials live only in a private field; no error, property or log line carries them.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
+import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from "node:tls";
 import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import { CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, SERVER_CERTIFICATE_ID } from "./assumptions";
 import { authorizationHeader } from "./auth";
 import {
   MapiConfigError,
+  MapiConnectTimeoutError,
   MapiError,
   MapiHttpError,
+  MapiNotTriedError,
   MapiResponseError,
   MapiTimeoutError,
   MapiTlsError,
   MapiUnreachableError,
 } from "./errors";
+import type { ReachabilityMemo } from "./reachability";
 import type {
   AuthType,
   CertificateInfo,
@@ -65,8 +68,23 @@ export interface MapiClientOptions {
   caCertificate?: string;
   /** Turns TLS verification off (reported through `onWarning`). Default false. */
   insecureSkipTlsVerify?: boolean;
-  /** Per-request timeout. Default 30000. */
+  /** Per-request timeout: no answer for this long once connected. Default 30000. */
   timeoutMs?: number;
+  /**
+   * Time allowed for a new connection's TCP connect and TLS handshake, apart from `timeoutMs`: a system
+   * that accepts nothing or answers nothing (a dead site) costs this, not `timeoutMs`. Default 5000.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Shared knowledge of which systems failed to connect: while it says this endpoint failed a moment ago,
+   * requests fail at once ({@link MapiNotTriedError}); after its backoff, one goes out as a probe with a
+   * connect timeout of at most {@link PROBE_CONNECT_TIMEOUT_MS}. Default: none (every request connects).
+   */
+  reachability?: ReachabilityMemo;
+  /** Told, every `slowNoticeMs`, about a request still without an answer. Default: nothing is told. */
+  onSlowRequest?: (line: string) => void;
+  /** Default 8000 (so that no wait is silent for 10 s). */
+  slowNoticeMs?: number;
   /** Extra attempts for safe reads (GET/HEAD) on 503 or connection errors (not timeouts). Default 3. */
   retries?: number;
   /** First backoff delay; doubles per retry. Default 250. */
@@ -122,6 +140,42 @@ function isTlsCode(code: string | undefined): boolean {
   );
 }
 
+/** Connect timeout of a probe of a system that failed to connect before. */
+export const PROBE_CONNECT_TIMEOUT_MS = 2000;
+
+/** DNS and routing failures: the connection never started. Remembered like a connect timeout. */
+const CONNECT_FAILURE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN"]);
+
+/** Marks the error an agent raises when a connection's TCP connect and TLS handshake took too long. */
+const CONNECT_TIMEOUT = Symbol("connectTimeout");
+
+/**
+ * An HTTPS agent whose new connections must complete the TCP connect and the TLS handshake within
+ * `connectTimeoutMs`: a socket that connects but never gets a server hello is caught too.
+ */
+class ConnectTimeoutAgent extends Agent {
+  constructor(
+    options: ConstructorParameters<typeof Agent>[0],
+    private readonly connectTimeoutMs: number,
+  ) {
+    super(options);
+  }
+
+  override createConnection(...args: unknown[]): TLSSocket {
+    const create = (Agent.prototype as unknown as { createConnection: (...a: unknown[]) => TLSSocket }).createConnection;
+    const socket = create.apply(this, args);
+    const ms = this.connectTimeoutMs;
+    const timer = setTimeout(() => {
+      const error = Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
+      socket.destroy(error);
+    }, ms);
+    const done = () => clearTimeout(timer);
+    socket.once("secureConnect", done);
+    socket.once("close", done);
+    return socket;
+  }
+}
+
 const PEM_ACCEPT = "application/x-pem-file, text/plain;q=0.9, */*;q=0.8";
 
 function seg(value: string): string {
@@ -138,7 +192,13 @@ export class MapiClient {
   readonly #auth: string;
   readonly #http: AxiosInstance;
   readonly #agent: Agent;
+  /** For probes of a system that failed to connect: a short connect timeout, no kept-alive socket. */
+  readonly #probeAgent: Agent;
   readonly #timeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #reachability: ReachabilityMemo | undefined;
+  readonly #onSlowRequest: ((line: string) => void) | undefined;
+  readonly #slowNoticeMs: number;
   readonly #retries: number;
   readonly #retryDelayMs: number;
   #requestCount = 0;
@@ -155,6 +215,10 @@ export class MapiClient {
       throw new MapiConfigError("format", `must be "json" or "xml" (got ${JSON.stringify(options.format)})`);
     }
     this.#timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, 30000);
+    this.#connectTimeoutMs = positiveNumber("connectTimeoutMs", options.connectTimeoutMs, 5000);
+    this.#slowNoticeMs = positiveNumber("slowNoticeMs", options.slowNoticeMs, 8000);
+    this.#reachability = options.reachability;
+    this.#onSlowRequest = options.onSlowRequest;
     this.#retries = wholeNumber("retries", options.retries, 3);
     this.#retryDelayMs = wholeNumber("retryDelayMs", options.retryDelayMs, 250);
 
@@ -170,11 +234,12 @@ export class MapiClient {
           `Set caCertificate to the PEM of the CA that signed its certificate instead.`,
       );
     }
-    this.#agent = new Agent({
-      keepAlive: true,
+    const tlsOptions = {
       rejectUnauthorized: !skip,
       ...(options.caCertificate ? { secureContext: secureContextTrusting(options.caCertificate) } : {}),
-    });
+    };
+    this.#agent = new ConnectTimeoutAgent({ keepAlive: true, ...tlsOptions }, this.#connectTimeoutMs);
+    this.#probeAgent = new ConnectTimeoutAgent({ keepAlive: false, ...tlsOptions }, Math.min(this.#connectTimeoutMs, PROBE_CONNECT_TIMEOUT_MS));
     this.#http = axios.create({
       adapter: "http",
       httpsAgent: this.#agent,
@@ -209,6 +274,7 @@ export class MapiClient {
   /** Closes kept-alive connections. The client can still be used afterwards (it reconnects). */
   close(): void {
     this.#agent.destroy();
+    this.#probeAgent.destroy();
   }
 
   /** Hides everything but the endpoint from `JSON.stringify` and logs. */
@@ -391,25 +457,44 @@ export class MapiClient {
       "Content-Type": options.body !== undefined ? (options.contentType ?? "application/json") : false,
     };
     for (let attempt = 1; ; attempt++) {
+      const admission = this.#reachability?.admit(this.endpoint) ?? { kind: "send" };
+      if (admission.kind === "skip") {
+        throw new MapiNotTriedError({ ...ctx, causeMessage: admission.reason, failedAgoMs: admission.failedAgoMs, retryAt: admission.retryAt });
+      }
       this.#requestCount++;
       let response: AxiosResponse<unknown>;
+      const slow = this.#noticeWhileSlow(ctx, admission.kind === "probe");
       try {
-        response = await this.#http.request({ method, url, headers, data: options.body });
+        response = await this.#http.request({
+          method,
+          url,
+          headers,
+          data: options.body,
+          ...(admission.kind === "probe" ? { httpsAgent: this.#probeAgent } : {}),
+        });
       } catch (err) {
         const mapped = mapTransportError(err, ctx, this.#timeoutMs);
-        // A timeout already waited timeoutMs and a TLS failure will not heal: neither is retried. Nor is a
-        // refused connection: a system that is down (the core failover case) would cost every read seconds.
+        const connectFailed = mapped instanceof MapiConnectTimeoutError || (mapped instanceof MapiUnreachableError && CONNECT_FAILURE_CODES.has(mapped.code ?? ""));
+        if (connectFailed) this.#reachability?.failed(this.endpoint, mapped.message);
+        else this.#reachability?.connected(this.endpoint);
+        // A timeout already waited and a TLS failure will not heal: neither is retried. Nor is a refused
+        // connection or one that failed to start: a system that is down (the core failover case) would
+        // cost every read seconds.
         const retryable =
           mapped instanceof MapiUnreachableError &&
           !(mapped instanceof MapiTlsError) &&
           !(mapped instanceof MapiTimeoutError) &&
+          !connectFailed &&
           mapped.code !== "ECONNREFUSED";
         if (safe && retryable && attempt < attempts) {
           await delay(this.#backoff(attempt));
           continue;
         }
         throw mapped;
+      } finally {
+        slow.stop();
       }
+      this.#reachability?.connected(this.endpoint);
       const res = toRaw(response, ctx);
       if (res.softwareVersion !== undefined) this.#softwareVersion = res.softwareVersion;
       const serverDate = Date.parse(header(response, "date") ?? "");
@@ -420,6 +505,23 @@ export class MapiClient {
       }
       return res;
     }
+  }
+
+  /** Tells `onSlowRequest` every `slowNoticeMs` that a request is still without an answer, and for how long it may wait. */
+  #noticeWhileSlow(ctx: WireContext, probe: boolean): { stop(): void } {
+    const notify = this.#onSlowRequest;
+    if (!notify) return { stop: () => undefined };
+    const started = Date.now();
+    const connectMs = probe ? Math.min(this.#connectTimeoutMs, PROBE_CONNECT_TIMEOUT_MS) : this.#connectTimeoutMs;
+    const timer = setInterval(() => {
+      const waited = Math.round((Date.now() - started) / 1000);
+      notify(
+        `still waiting for ${this.endpoint} to answer ${ctx.method} ${ctx.path} (${waited} s so far; it gives up after ` +
+          `${Math.round(connectMs / 1000)} s to connect and ${Math.round(this.#timeoutMs / 1000)} s without an answer)`,
+      );
+    }, this.#slowNoticeMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   #backoff(attempt: number): number {
@@ -463,10 +565,12 @@ function toRaw(response: AxiosResponse<unknown>, ctx: WireContext): RawResponse 
 
 /** Maps an axios/network failure to a MAPI error, copying only its code and message. */
 function mapTransportError(err: unknown, ctx: WireContext, timeoutMs: number): MapiError {
-  const e = (err ?? {}) as { code?: unknown; message?: unknown };
+  const e = (err ?? {}) as { code?: unknown; message?: unknown; cause?: unknown; [CONNECT_TIMEOUT]?: number };
   const code = typeof e.code === "string" ? e.code : undefined;
   const causeMessage = typeof e.message === "string" && e.message ? e.message : "request failed";
   const details = { method: ctx.method, url: ctx.url, path: ctx.path, ...(code ? { code } : {}), causeMessage };
+  const connectTimeoutMs = e[CONNECT_TIMEOUT] ?? (e.cause as { [CONNECT_TIMEOUT]?: number } | undefined)?.[CONNECT_TIMEOUT];
+  if (connectTimeoutMs !== undefined) return new MapiConnectTimeoutError({ ...details, connectTimeoutMs });
   if (
     (code && TIMEOUT_CODES.has(code)) ||
     (code === "ECONNABORTED" && /timeout/i.test(causeMessage))

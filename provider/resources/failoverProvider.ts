@@ -115,7 +115,9 @@ function declaredFor(phase: string, current: FailoverInputs["state"]): FailoverI
 
 async function converge(id: string, inputs: FailoverInputs, previous?: FailoverOutputs): Promise<FailoverOutputs> {
   const { runTransition, WorkflowError }: typeof import("../engine/executor") = require("../engine/executor");
-  const log = progressLog(`ReplicationFailover ${inputs.link}`);
+  const { interruptibleWaits }: typeof import("./waits") = require("./waits");
+  const waits = interruptibleWaits(progressLog(`ReplicationFailover ${inputs.link}`));
+  const log = waits.log;
   const clients = connectPair(inputs.primary, inputs.replica);
   const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
@@ -142,12 +144,13 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       runAction: async (side, action) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
+        waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
         if (action === "failOver") failOverJustSent = true;
       },
       log,
-      sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: waits.sleep,
       now: () => Date.now(),
       waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
       pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,

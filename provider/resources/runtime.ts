@@ -35,9 +35,15 @@ export function warnLog(prefix: string): (line: string) => void {
   };
 }
 
-/** A MAPI client for one system; warnings (e.g. TLS verification skipped) are shown to the user. */
+/**
+ * A MAPI client for one system; warnings (e.g. TLS verification skipped) and requests left without an
+ * answer are shown to the user. Every client of this process shares one reachability memo: the provider
+ * host serves every resource of a `pulumi preview` or `up` from one process, so a system that failed to
+ * connect for one resource fails at once for the next, and costs one connect timeout per run.
+ */
 export function connect(system: SystemConnection, options: { timeoutMs?: number } = {}): MapiClient {
   const { MapiClient }: typeof import("../mapi/client") = require("../mapi/client");
+  const { processReachability }: typeof import("../mapi/reachability") = require("../mapi/reachability");
   return new MapiClient({
     endpoint: system.endpoint,
     username: system.username,
@@ -46,6 +52,9 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
     caCertificate: system.caCertificate,
     insecureSkipTlsVerify: system.insecureSkipTlsVerify,
     timeoutMs: options.timeoutMs,
+    ...(system.connectTimeoutSeconds !== undefined ? { connectTimeoutMs: Math.round(system.connectTimeoutSeconds * 1000) } : {}),
+    reachability: processReachability,
+    onSlowRequest: progressLog(system.name),
     onWarning: warnLog(system.name),
   });
 }

@@ -6,6 +6,8 @@ import type { Input } from "@pulumi/pulumi";
 
 export type AuthType = "local" | "ad";
 export const authTypes: readonly AuthType[] = ["local", "ad"];
+/** Allowed range of HcpSystem.connectTimeoutSeconds. */
+export const connectTimeoutRange = { min: 0.5, max: 120 } as const;
 
 export interface HcpSystem {
   /** A short name for the system, used in plans and messages (e.g. "hcp-a"). */
@@ -22,6 +24,11 @@ export interface HcpSystem {
   caCertificate?: Input<string>;
   /** Turns TLS verification off (prints a warning on every run). */
   insecureSkipTlsVerify?: boolean;
+  /**
+   * Seconds allowed for a new connection's TCP connect and TLS handshake (0.5 to 120, default 5), apart
+   * from the 30 s allowed for an answer: what a system that does not answer at all costs, once per run.
+   */
+  connectTimeoutSeconds?: number;
 }
 
 /** A connection once Pulumi has resolved its inputs: what the provider methods receive. */
@@ -33,4 +40,5 @@ export interface SystemConnection {
   authType?: AuthType;
   caCertificate?: string;
   insecureSkipTlsVerify?: boolean;
+  connectTimeoutSeconds?: number;
 }

@@ -3,7 +3,7 @@
  * is allowed, in Pulumi's CheckFailure shape.
  */
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { authTypes, SystemConnection } from "./system";
+import { authTypes, connectTimeoutRange, SystemConnection } from "./system";
 
 export class Checks {
   readonly failures: CheckFailure[] = [];
@@ -38,6 +38,13 @@ export class Checks {
     if (value === undefined) return;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
       this.fail(property, `${property} must be a whole number from ${min} to ${max}; got ${describe(value)}`);
+    }
+  }
+
+  numberInRange(property: string, value: unknown, min: number, max: number): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+      this.fail(property, `${property} must be a number of seconds from ${min} to ${max}; got ${describe(value)}`);
     }
   }
 
@@ -84,6 +91,7 @@ export class Checks {
       this.fail(`${property}.caCertificate`, `${property}.caCertificate must be PEM text starting with -----BEGIN CERTIFICATE-----`);
     }
     this.boolean(`${property}.insecureSkipTlsVerify`, s.insecureSkipTlsVerify);
+    this.numberInRange(`${property}.connectTimeoutSeconds`, s.connectTimeoutSeconds, connectTimeoutRange.min, connectTimeoutRange.max);
     return this.failures.length === before;
   }
 

@@ -10,6 +10,8 @@ import { startSimulator, defaultConfig, type RunningSimulator, type SimulatorCon
 import { SimulatorClient } from "../../simulator/controlClient";
 import { MapiClient } from "../../provider/mapi/client";
 import type { SystemConnection } from "../../provider/resources/system";
+import { processReachability } from "../../provider/mapi/reachability";
+import { resetCancellation } from "../../provider/resources/cancellation";
 
 export const LINK = "link-ab";
 export const PRIMARY = "hcp-a";
@@ -330,6 +332,9 @@ export function useProviderSuite(overrides: () => Partial<SimulatorConfig> = () 
   });
   beforeEach(async () => {
     await suite.env.reset();
+    // Each test is a new provider process: nothing learnt of reachability or Ctrl-C carries over.
+    processReachability.forget();
+    resetCancellation();
     suite.logs = captureLogs();
   });
   afterEach(() => {

@@ -5,3 +5,5 @@ export { MapiUnreachableError, type MapiUnreachableErrorDetails } from "./MapiUn
 export { MapiTimeoutError } from "./MapiTimeoutError";
 export { MapiTlsError } from "./MapiTlsError";
 export { MapiResponseError, type MapiResponseErrorDetails } from "./MapiResponseError";
+export { MapiConnectTimeoutError } from "./MapiConnectTimeoutError";
+export { MapiNotTriedError } from "./MapiNotTriedError";
