@@ -6,6 +6,7 @@ import type { CountedRun, FailoverRep, FailoverResults, Scenario } from "./failo
 import type { PollingResults } from "./polling";
 import type { MeasuredOp, ScaleRun } from "./scale";
 import { max, median, min } from "./lib/stats";
+import { renderSiteSection, type SiteResults } from "./site";
 
 export interface RunInfo {
   startedAt: string;
@@ -26,6 +27,7 @@ export interface BenchResults {
   failover?: FailoverResults;
   polling?: PollingResults;
   scale?: ScaleRun[];
+  site?: SiteResults;
 }
 
 export const TARGETS = {
@@ -531,5 +533,6 @@ export function renderResults(r: BenchResults): string {
   if (r.failover) parts.push(failoverSection(r.failover));
   if (r.failover || r.polling) parts.push(apiSection(r.failover, r.polling));
   if (r.scale && r.scale.length > 0) parts.push(scaleSection(r.scale), stateSection(r.scale));
+  if (r.site) parts.push(renderSiteSection(r.site));
   return parts.join("\n\n") + "\n";
 }

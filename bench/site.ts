@@ -1,0 +1,128 @@
+/**
+ * Whole-site failover: `pulumi up` of examples/site taking a primary system out of service with 50
+ * links, against the same with one link, side by side in one run and one simulator (systems s1-p -> s1-r
+ * with one link, s50-p -> s50-r with 50). The primary is down in both (the core case). Requests per link
+ * are compared with the bare minimum of a failover (bench/bare.ts: 3 requests).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { startSimulator, type RunningSimulator } from "../simulator";
+import { SimulatorClient } from "../simulator/controlClient";
+import { projectRoot } from "../examples/demo/workspace";
+import { BenchStack } from "./lib/cli";
+import { SimControl } from "./lib/simControl";
+import { median } from "./lib/stats";
+import { linksOf, simulatorConfig, type LinkSet } from "./scenarios";
+
+/** The fewest requests a failover of one link needs (bench/bare.ts). */
+export const BARE_FAILOVER_REQUESTS = 3;
+export const SITE_TARGETS = { wallVsOneLink: 2, requestsVsMinimum: 2 };
+
+export interface SiteRun {
+  links: number;
+  wallMs: number;
+  requests: number;
+}
+
+export interface SiteResults {
+  reps: Array<{ one: SiteRun; many: SiteRun }>;
+  links: number;
+}
+
+const sitesProgram = path.join(projectRoot, "examples/site");
+
+async function siteStack(sim: RunningSimulator, name: string, set: LinkSet): Promise<BenchStack> {
+  const stack = await BenchStack.create({ workDir: sitesProgram, stackName: name, sim, primary: set.primary, replica: set.replica, config: {} });
+  const systems = sim.systems.filter((s) => s.name === set.primary || s.name === set.replica);
+  await stack.local.stack.setAllConfig({
+    systems: { value: JSON.stringify(systems.map((s) => ({ name: s.name, endpoint: s.endpoint, username: s.username, caFile: s.caFile }))) },
+    passwords: { value: JSON.stringify(Object.fromEntries(systems.map((s) => [s.name, s.password]))), secret: true },
+    links: { value: JSON.stringify(linksOf(set).map((l) => ({ linkName: l.name, primary: l.primary, replica: l.replica, type: "ACTIVE_PASSIVE" }))) },
+    outOfService: { value: "[]" },
+    pollIntervalSeconds: { value: "1" },
+  });
+  return stack;
+}
+
+async function requestsOf(control: SimulatorClient, systems: string[]): Promise<number> {
+  let total = 0;
+  for (const s of systems) total += (await control.requestCounts(s)).total;
+  return total;
+}
+
+async function failoverUp(control: SimulatorClient, counters: SimControl, stack: BenchStack, set: LinkSet): Promise<SiteRun> {
+  await counters.clearRequests();
+  await stack.setConfig("outOfService", JSON.stringify([set.primary]));
+  const run = await stack.up();
+  const state = await control.state(set.replica);
+  const notFailedOver = state.links.filter((l) => l.phase !== "failedOver").map((l) => l.name);
+  if (notFailedOver.length > 0) throw new Error(`site failover of ${set.count} links left ${notFailedOver.join(", ")} not failed over`);
+  return { links: set.count, wallMs: run.wallMs, requests: await requestsOf(control, [set.primary, set.replica]) };
+}
+
+export async function runSiteBench(reps: number, count: number, log: (line: string) => void): Promise<SiteResults> {
+  const one: LinkSet = { prefix: "one", count: 1, tenantsPerLink: 1, primary: "s1-p", replica: "s1-r" };
+  const many: LinkSet = { prefix: "many", count, tenantsPerLink: 1, primary: "s50-p", replica: "s50-r" };
+  const sim = await startSimulator(simulatorConfig([one, many], { timeSpeed: 600 }));
+  const control = new SimulatorClient(sim);
+  const counters = new SimControl(sim);
+  const stacks = [await siteStack(sim, "bench-site-one", one), await siteStack(sim, "bench-site-many", many)] as const;
+  const results: SiteResults = { reps: [], links: count };
+  try {
+    for (const stack of stacks) await stack.up(); // take the sites under management
+    for (let rep = 1; rep <= reps; rep++) {
+      const runs: SiteRun[] = [];
+      for (const [stack, set] of [[stacks[0], one], [stacks[1], many]] as const) {
+        await control.takeDown(set.primary);
+        runs.push(await failoverUp(control, counters, stack, set));
+      }
+      results.reps.push({ one: runs[0] as SiteRun, many: runs[1] as SiteRun });
+      log(`  rep ${rep}: 1 link ${(runs[0]!.wallMs / 1000).toFixed(2)} s (${runs[0]!.requests} req), ${count} links ${(runs[1]!.wallMs / 1000).toFixed(2)} s (${runs[1]!.requests} req)`);
+      // Back to replicating for the next repetition: the simulator's start state, declared again.
+      await fetchReset(sim);
+      for (const stack of stacks) {
+        await stack.setConfig("outOfService", "[]");
+        await stack.up();
+      }
+    }
+    return results;
+  } finally {
+    for (const stack of stacks) await stack.remove();
+    await sim.stop();
+  }
+}
+
+async function fetchReset(sim: RunningSimulator): Promise<void> {
+  const https: typeof import("https") = require("https");
+  await new Promise<void>((resolve, reject) => {
+    const req = https.request(`${sim.controlEndpoint}/_sim/reset`, { method: "POST", ca: fs.readFileSync(sim.caFile, "utf8") }, (res) => {
+      res.resume();
+      res.on("end", () => ((res.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`reset: HTTP ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The markdown section of docs/benchmarks.md. */
+export function renderSiteSection(r: SiteResults): string {
+  const wallOne = median(r.reps.map((x) => x.one.wallMs));
+  const wallMany = median(r.reps.map((x) => x.many.wallMs));
+  const perLink = median(r.reps.map((x) => x.many.requests / x.many.links));
+  const wallRatio = wallMany / wallOne;
+  const reqRatio = perLink / BARE_FAILOVER_REQUESTS;
+  const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  return [
+    `## Whole-site failover: ${r.links} links against one`,
+    "",
+    `\`pulumi up\` of examples/site declaring the primary out of service (it is down), ${r.reps.length} repetitions, median.`,
+    "",
+    "| site | wall time | requests | requests per link |",
+    "| --- | --- | --- | --- |",
+    `| 1 link | ${(wallOne / 1000).toFixed(2)} s | ${median(r.reps.map((x) => x.one.requests))} | ${median(r.reps.map((x) => x.one.requests))} |`,
+    `| ${r.links} links | ${(wallMany / 1000).toFixed(2)} s | ${median(r.reps.map((x) => x.many.requests))} | ${perLink.toFixed(1)} |`,
+    "",
+    `- Wall time, ${r.links} links against 1: ${wallRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.wallVsOneLink}x): ${verdict(wallRatio <= SITE_TARGETS.wallVsOneLink)}.`,
+    `- Requests per link against the minimum of ${BARE_FAILOVER_REQUESTS} (bench/bare.ts): ${reqRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.requestsVsMinimum}x): ${verdict(reqRatio <= SITE_TARGETS.requestsVsMinimum)}.`,
+  ].join("\n");
+}
