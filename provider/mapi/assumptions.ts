@@ -172,6 +172,37 @@ export const TENANT_ACCESS: Readonly<Record<ModelPhase, { primary: TenantAccess;
   completing: { primary: "read-only", replica: "read-only" },
 };
 
+// ---------------------------------------------------------------------------------------------------
+// Link model (active/active)
+// ---------------------------------------------------------------------------------------------------
+
+/** An active/active link: `PUT links` with this type on the system it is created on; both sides list it so. */
+export const ACTIVE_ACTIVE_LINK_TYPE: LinkType = "ACTIVE_ACTIVE";
+
+/**
+ * The failover settings an active/active link has on each side (documented: its GET returns only these in
+ * `local` and `remote`). `autoCompleteRecovery*` belong to active/passive links and are refused on one.
+ */
+export const ACTIVE_ACTIVE_FAILOVER_FIELDS: readonly string[] = ["autoFailover", "autoFailoverMinutes"];
+
+/**
+ * Which system takes an active/active link's configuration changes (the workflow's step 4 runs "on the
+ * survivor"). While failed over: the survivor, i.e. the only system that answers with the link. Both sides
+ * show "Failed over" whichever system the link failed over to, so with both answering MAPI cannot tell the
+ * survivor; then, as while replicating, the changes go to the system the link was created on (the
+ * ReplicationLink's `primary`), reading that HCP copies an active/active link's configuration to the other
+ * side as it does for active/passive links. The replica takes them only when the primary cannot.
+ */
+export const ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR: "primary" | "replica" = "primary";
+
+/**
+ * Converting an active/passive link to active/active (`POST links/<l>` with `type: ACTIVE_ACTIVE`, sent to
+ * the primary) suspends the link until someone resumes it (documented). The ReplicationLink resumes it on
+ * each side the conversion suspended (assumed: on both, as the simulator does), never a side a person had
+ * suspended before. Only while the link replicates; the reverse is impossible (documented).
+ */
+export const CONVERSION_SUSPENDS_LINK = true;
+
 /** Where a pending link request is accepted in the System Management Console. */
 export const CONSOLE_REPLICATION_PAGE = "Services > Replication";
 

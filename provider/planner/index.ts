@@ -8,3 +8,4 @@ export { planTransition, splitBrainAfter, evaluateCheck, dataBehind, isBehind, d
 export { accessModes } from "./access";
 export { formatPlan } from "./format";
 export { step, seedStepOf, allSteps, primaryLabel, replicaLabel } from "./steps";
+export { analyseActiveActive, isActiveActiveObservation, EXPECTED_ACTIVE_ACTIVE_MESSAGES, type ActiveActiveAnalysis, type ActiveActivePhase } from "./activeActivePhase";
