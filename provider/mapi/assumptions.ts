@@ -233,5 +233,33 @@ export function isCrossRelease(a: string | undefined, b: string | undefined): bo
   return ra !== undefined && rb !== undefined && ra !== rb;
 }
 
+/**
+ * Whether a `restore` on this link leaves a pending request that a person accepts in the console (the
+ * cross-release steps of the 7.x tables). The 9.x tables (links between 8.x and 9.x systems) have no
+ * accept step; whether an 8.x <-> 7.x link needs one the documentation does not say: assumed yes, as the
+ * 7.x table says for a link to a 7.x system. A pending request observed on either system is handled
+ * whatever this says.
+ */
+export function restoreLeavesPendingRequest(a: string | undefined, b: string | undefined): boolean {
+  return isCrossRelease(a, b);
+}
+
+/**
+ * Which edition's workflow tables number the steps of a link: the 7.x tables where a system runs 7.x or
+ * older, the 9.x tables for links between 8.x and 9.x systems (a 9.x system links only with 8.x or 9.x).
+ * No version known at all: the 7.x tables, whose cross-release steps are a superset of the 9.x ones.
+ */
+export function editionOf(a: string | undefined, b: string | undefined): "9.x" | "7.x" {
+  const releases = [releaseOf(a), releaseOf(b)].filter((r): r is string => r !== undefined).map(Number);
+  if (releases.length === 0 || releases.some((r) => r <= 7)) return "7.x";
+  return "9.x";
+}
+
+/** The document each edition's workflow tables are printed in. */
+export const DOCUMENT_TITLE: Readonly<Record<"9.x" | "7.x", string>> = {
+  "9.x": "HCP System Management Help 9.x",
+  "7.x": "HCP System Management Help 7.x",
+};
+
 /** Completion: both event logs record this message once recovery finished. */
 export const RECOVERY_COMPLETED_LOG_MESSAGE = "Replication data recovery completed";

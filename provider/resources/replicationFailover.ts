@@ -56,7 +56,10 @@ export interface FailoverInputs {
 }
 
 export interface ExecutedStepRecord {
-  seedStep: number;
+  /** The step's number as the plan showed it (the edition's table); absent for a step it does not number. */
+  number?: number;
+  /** As the plan showed it: "6", or "before step 6". */
+  label: string;
   title: string;
   outcome: string;
   startedAt: string;
