@@ -203,6 +203,15 @@ export const ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR: "primary" | "replica" = 
  */
 export const CONVERSION_SUSPENDS_LINK = true;
 
+/**
+ * The same object key written on both systems of an active/active link while it was failed over: once
+ * failBack restarts replication both ways, the version written last replaces the other on both systems.
+ * HCP's collision handling is not in the sources used here; the simulator plays this reading
+ * (COLLISION_NEWEST_WRITE_WINS), and the plan warns of it before failBack.
+ */
+export const COLLISION_READING =
+  "the version written last replaces the other on both systems (this provider's reading: HCP's handling of such collisions is not documented in its sources).";
+
 /** Where a pending link request is accepted in the System Management Console. */
 export const CONSOLE_REPLICATION_PAGE = "Services > Replication";
 

@@ -5,7 +5,7 @@
  */
 import { ACTIVE_ACTIVE_LINK_TYPE, DEGRADED_REPLICATING_MESSAGES, STATUS_MESSAGES } from "../mapi/assumptions";
 import type { LinkType } from "../mapi/types";
-import { isSuspended, type PhaseLabels } from "./phase";
+import { isSuspended, type PhaseAnalysis, type PhaseLabels } from "./phase";
 import type { Observation } from "./types";
 
 export type ActiveActivePhase = "replicating" | "failedOver" | "suspended" | "absent" | "unknown";
@@ -95,4 +95,17 @@ export function analyseActiveActive(obs: Observation, labels: PhaseLabels = DEFA
   }
   const degraded = messages.some((m) => m.message !== STATUS_MESSAGES.synchronizing) || holders.length < 2;
   return { ...base, lacksLink, phase: "replicating", detail, ...(degraded ? { degraded: true as const } : {}) };
+}
+
+/** The analysis in the shape the generic planner walks tables by (planner/phase.ts). */
+export function asPhaseAnalysis(a: ActiveActiveAnalysis): PhaseAnalysis {
+  return {
+    phase: a.phase,
+    detail: a.detail,
+    primaryLacksLink: a.lacksLink === "primary",
+    ...(a.wrongType ? { wrongType: { ...a.wrongType, expected: ACTIVE_ACTIVE_LINK_TYPE } } : {}),
+    ...(a.unexpectedMessage ? { unexpectedMessage: a.unexpectedMessage } : {}),
+    ...(a.unreachable.length > 0 && a.phase === "unknown" ? { unreachable: a.unreachable } : {}),
+    ...(a.suspendedOn ? { suspendedOn: a.suspendedOn } : {}),
+  };
 }

@@ -6,7 +6,9 @@
  */
 import { editionOf, DOCUMENT_TITLE } from "../mapi/assumptions";
 import { WORKFLOWS } from "../workflows";
+import { noWorkflowFor } from "../workflows/activeActive";
 import { primaryOutOfContact, splitBrainNow } from "../workflows/primaryFailure";
+import { analyseActiveActive, asPhaseAnalysis, isActiveActiveObservation } from "./activeActivePhase";
 import type { Edition, PlanContext, Workflow, WorkflowStep } from "../workflows/types";
 import { applies } from "./conditions";
 import { primaryLabel, replicaLabel } from "./labels";
@@ -178,9 +180,19 @@ function ambiguousRefusal(a: PhaseAnalysis, opts: PlanOptions): Refusal {
   };
 }
 
-/** The workflow for this declared state and reading: the first whose route starts or ends in the phase. */
-export function chooseWorkflow(declared: DeclaredState, ctx: Omit<PlanContext, "edition">): Workflow {
-  const candidates = WORKFLOWS.filter((w) => w.linkType === "ACTIVE_PASSIVE" && w.routes[declared]);
+/**
+ * The workflow for this declared state and reading: of the link's type, with the declared survivor
+ * (failOverTo), the first whose route starts or ends in the phase; undefined when none has the state.
+ */
+export function chooseWorkflow(
+  declared: DeclaredState,
+  ctx: Omit<PlanContext, "edition">,
+  linkType: Workflow["linkType"] = "ACTIVE_PASSIVE",
+): Workflow | undefined {
+  // failOverTo picks between the active/active tables; an active/passive workflow's survivor is its own.
+  const survivor = ctx.opts.failOverTo ?? "replica";
+  const bySurvivor = (w: Workflow) => linkType === "ACTIVE_PASSIVE" || w.survivor(ctx.opts) === survivor;
+  const candidates = WORKFLOWS.filter((w) => w.linkType === linkType && bySurvivor(w) && w.routes[declared]);
   const fits = candidates.find((w) => {
     const route = w.routes[declared];
     const phase = w.routePhase?.({ ...ctx, edition: "9.x" }) ?? ctx.analysis.phase;
@@ -225,13 +237,23 @@ function unreachableStep(workflow: Workflow, ctx: PlanContext, steps: PlannedSte
  * the way forward.
  */
 export function planTransition(declared: DeclaredState, obs: Observation, opts: PlanOptions): Plan {
-  const a = analysePhase(obs, { primary: primaryLabel(opts), replica: replicaLabel(opts) });
-  const unread = unreadable(a, obs, opts);
-  if (unread) return unread;
+  const labels = { primary: primaryLabel(opts), replica: replicaLabel(opts) };
+  const linkType: Workflow["linkType"] = isActiveActiveObservation(obs) ? "ACTIVE_ACTIVE" : "ACTIVE_PASSIVE";
+  const a = linkType === "ACTIVE_ACTIVE" ? asPhaseAnalysis(analyseActiveActive(obs, labels)) : analysePhase(obs, labels);
+  if (linkType === "ACTIVE_PASSIVE") {
+    const unread = unreadable(a, obs, opts);
+    if (unread) return unread;
+  }
 
-  const workflow = chooseWorkflow(declared, { declared, analysis: a, obs, opts });
+  // failOverTo "primary" is refused on a link seen to be active/passive; with no link seen, the type is unknown.
+  const seen = (["primary", "replica"] as const).some((s) => obs[s].reachable && !!obs[s].link);
+  const onePrimary = linkType === "ACTIVE_PASSIVE" && opts.failOverTo === "primary" && seen;
+  const workflow = onePrimary ? undefined : chooseWorkflow(declared, { declared, analysis: a, obs, opts }, linkType);
+  if (!workflow) return refuse(a.phase, noWorkflowFor(declared, linkType, opts));
   const edition: Edition = NUMBER_BY_EDITION ? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion) : "7.x";
   const ctx: PlanContext = { declared, analysis: a, obs, opts, edition };
+  const unread = workflow.unreadable?.(ctx);
+  if (unread) return refuse(a.phase, unread);
   const source = { workflow: workflow.id, edition, document: `${DOCUMENT_TITLE[edition]}, ${workflow.name}` };
   const route = workflow.routes[declared];
   const routed = (phase: LinkPhase) => !!route && (route.reachedIn.includes(phase) || route.from[phase] !== undefined);
@@ -273,6 +295,8 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
  * looks the same either way. Data recovery ends a split brain (the primary becomes read-only).
  */
 export function splitBrainAfter(plan: Plan, obs: Observation, opts: PlanOptions): boolean {
+  // Both sides of an active/active link are read-write by design: there is no primary to be told.
+  if (isActiveActiveObservation(obs)) return false;
   if (plan.ok && plan.steps.some((s) => s.action === "failOver")) return primaryOutOfContact(obs);
   return splitBrainNow(analysePhase(obs), obs, opts);
 }

@@ -56,6 +56,8 @@ export interface PlanOptions {
   replicaName: string;
   /** What the resource remembers of the link between runs. */
   memory?: LinkMemory;
+  /** The system that keeps serving while failed over (active/active links; default "replica"). */
+  failOverTo?: "replica" | "primary";
 }
 
 /** What a ReplicationFailover remembers of its link between runs: one record, kept in its state. */

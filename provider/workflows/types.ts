@@ -40,7 +40,8 @@ export type When = readonly (readonly Condition[])[];
 /** The check a check step evaluates against a fresh observation (planner/checks.ts). */
 export type CheckId = "certificatesTrusted" | "linkOnReplica" | "linkOnPrimary";
 
-export type WorkflowId = "primaryFailure" | "replicaFailure" | "activeActive";
+/** activeActive fails over to the replica, activeActiveToPrimary to the primary (the same documented table). */
+export type WorkflowId = "primaryFailure" | "replicaFailure" | "activeActive" | "activeActiveToPrimary";
 
 /** One row of a documented table, or a step the provider adds (no number in any edition). */
 export interface WorkflowStep {
@@ -106,6 +107,8 @@ export interface Workflow {
   readonly noRoute: (ctx: PlanContext, phase: LinkPhase) => Refusal;
   /** The refusal when a step needs a system that does not answer. */
   readonly unreachable: (ctx: PlanContext, side: "primary" | "replica", step: PlannedStep) => Refusal;
+  /** Refusals for readings no step of this workflow can start from, before its table is walked. */
+  readonly unreadable?: (ctx: PlanContext) => Refusal | undefined;
   /** Refusals the workflow's own readings call for, once its steps are known. */
   readonly guards?: readonly ((ctx: PlanContext, steps: readonly PlannedStep[]) => Refusal | undefined)[];
   /** What a person must know before the steps run. */

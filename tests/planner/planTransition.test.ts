@@ -264,12 +264,10 @@ describe("planTransition: refusals", () => {
     expect(r2.wayForward).toContain('"recovering"');
   });
 
-  it("refuses an active/active link", () => {
+  it("takes an active/active link to the active/active table (tests/planner/activeActive.test.ts)", () => {
     const o = obs({ primary: link("ACTIVE_ACTIVE", "Synchronizing data"), replica: link("ACTIVE_ACTIVE", "Synchronizing data") });
-    const r = refusal(planTransition("failedOver", o, OPTS));
-    expect(r.reason).toContain("type ACTIVE_ACTIVE");
-    expect(r.expected).toContain("ACTIVE_PASSIVE");
-    expect(r.wayForward).toContain("failBack");
+    const plan = planTransition("failedOver", o, OPTS);
+    expect(plan.ok && plan.source?.workflow).toBe("activeActive");
   });
 
   it("says to swap primary and replica when the link runs the other way", () => {
