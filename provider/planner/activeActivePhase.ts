@@ -6,7 +6,7 @@
 import { ACTIVE_ACTIVE_LINK_TYPE, DEGRADED_REPLICATING_MESSAGES, STATUS_MESSAGES } from "../mapi/assumptions";
 import type { LinkType } from "../mapi/types";
 import { isSuspended, type PhaseAnalysis, type PhaseLabels } from "./phase";
-import type { Observation } from "./types";
+import type { AccessModes, Observation } from "./types";
 
 export type ActiveActivePhase = "replicating" | "failedOver" | "suspended" | "absent" | "unknown";
 
@@ -107,5 +107,13 @@ export function asPhaseAnalysis(a: ActiveActiveAnalysis): PhaseAnalysis {
     ...(a.unexpectedMessage ? { unexpectedMessage: a.unexpectedMessage } : {}),
     ...(a.unreachable.length > 0 && a.phase === "unknown" ? { unreachable: a.unreachable } : {}),
     ...(a.suspendedOn ? { suspendedOn: a.suspendedOn } : {}),
+  };
+}
+
+/** Access of an active/active link's tenants: read-write on both systems in every phase (the model table). */
+export function activeActiveAccess(obs: Observation): AccessModes {
+  return {
+    primaryAccess: obs.primary.reachable ? "read-write" : "unreachable",
+    replicaAccess: obs.replica.reachable ? "read-write" : "unreachable",
   };
 }

@@ -8,4 +8,4 @@ export { planTransition, chooseWorkflow, plannedStep, stepLabel, tableStep, spli
 export { accessModes } from "./access";
 export { formatPlan, formatStep, stepRef } from "./format";
 export { primaryLabel, replicaLabel, sideLabel } from "./labels";
-export { analyseActiveActive, isActiveActiveObservation, EXPECTED_ACTIVE_ACTIVE_MESSAGES, type ActiveActiveAnalysis, type ActiveActivePhase } from "./activeActivePhase";
+export { analyseActiveActive, activeActiveAccess, isActiveActiveObservation, EXPECTED_ACTIVE_ACTIVE_MESSAGES, type ActiveActiveAnalysis, type ActiveActivePhase } from "./activeActivePhase";

@@ -6,7 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import { Checks } from "./validate";
 import { connectPair, progressLog } from "./runtime";
-import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
+import { failoverStates, failOverTargets, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
 
 const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false };
@@ -15,6 +15,7 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   const c = new Checks();
   if (c.requiredString("link", news.link) && news.link.length > 64) c.fail("link", "link must be 1 to 64 characters");
   c.oneOf("state", news.state, failoverStates);
+  c.oneOf("failOverTo", news.failOverTo, failOverTargets, false);
   const primaryOk = c.system("primary", news.primary);
   const replicaOk = c.system("replica", news.replica);
   if (primaryOk && replicaOk) c.distinctSystems("primary", news.primary, "replica", news.replica);
@@ -56,6 +57,7 @@ function planOptions(inputs: FailoverInputs, memory: LinkMemory = {}): PlanOptio
     primaryName: inputs.primary.name,
     replicaName: inputs.replica.name,
     memory: memoryFrom(memory.lastKnownPhase, memory.splitBrain),
+    ...(inputs.failOverTo ? { failOverTo: inputs.failOverTo } : {}),
   };
 }
 
@@ -87,11 +89,14 @@ function liveOutputs(plan: Plan, obs: Observation, options: PlanOptions) {
   const phase = plan.phase;
   const memory = options.memory ?? {};
   const effective = phase === "unknown" && memory.lastKnownPhase ? memory.lastKnownPhase : phase;
-  const access = planner.accessModes(obs, effective, memory.splitBrain === true);
+  const activeActive = planner.isActiveActiveObservation(obs);
+  const access = activeActive ? planner.activeActiveAccess(obs) : planner.accessModes(obs, effective, memory.splitBrain === true);
   const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(effective);
+  // Active/active: both serve while it replicates; failed over, the system failOverTo names.
+  const aaActive: FailoverOutputs["activeSystem"] = effective === "failedOver" ? (options.failOverTo ?? "replica") : "both";
   return {
     phase,
-    activeSystem: (replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"],
+    activeSystem: activeActive ? aaActive : ((replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"]),
     primaryAccess: access.primaryAccess,
     replicaAccess: access.replicaAccess,
     plannedSteps: describePlan(plan),
@@ -120,6 +125,7 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const clients = connectPair(inputs.primary, inputs.replica);
   const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
+  const { isActiveActiveObservation }: typeof import("../planner") = require("../planner");
   let lastObservation: Observation | undefined;
   let failOverJustSent = false;
   const memory = memoryOf(previous);
@@ -141,11 +147,13 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       options: planOptions(inputs, { ...memory, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
-        // Failing over while the primary cannot be told leaves both sides read-write (split brain).
-        if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
+        // Failing over while the primary cannot be told leaves both sides read-write (split brain); both
+        // sides of an active/active link are read-write anyway.
+        const activeActive = !!lastObservation && isActiveActiveObservation(lastObservation);
+        if (action === "failOver" && lastObservation && !lastObservation.primary.reachable && !activeActive) splitBrain = true;
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
-        if (action === "failOver") failOverJustSent = true;
+        if (action === "failOver" && !activeActive) failOverJustSent = true;
       },
       log,
       sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -191,6 +199,9 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     }
     // Preview reads the live systems (GET only) and shows the steps `up` will run.
     const obs = await observe(inputs);
+    const { linkTypeFailures }: typeof import("./failoverLinkRules") = require("./failoverLinkRules");
+    const broken = linkTypeFailures(inputs, obs);
+    if (broken.length > 0) return { failures: broken };
     const { plan, options } = planWith(inputs, obs, memoryFrom(olds?.lastKnownPhase, olds?.splitBrainSuspected === true));
     const live = liveOutputs(plan, obs, options);
     // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
@@ -212,7 +223,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
     // The last `up` stopped before the declared state was reached: the next one goes on from there.
     if (olds.phase !== undefined && !REACHED_IN[news.state].includes(olds.phase)) changed.push("phase");
-    for (const key of ["link", "state", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
+    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
     for (const side of ["primary", "replica"] as const) {
