@@ -1,13 +1,16 @@
 /**
- * Active/passive HCP replication, declared: two systems, the certificate trust each way, the link with its
- * tenants, and which side is active. Change the direction with
+ * HCP replication, declared: two systems, the certificate trust each way, the link with its tenants, and
+ * which side is active. Change the direction with
  *   pulumi config set state failedOver | recovering | replicating
  * then `pulumi preview --diff` to see the documented steps, and `pulumi up` to run them.
+ * With `pulumi config set linkType ACTIVE_ACTIVE` the link is active/active (both systems serve):
+ * state is failedOver or replicating, and `failOverTo` (replica, or primary) names the system that keeps
+ * serving while failed over.
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { HcpSystem, ReplicationCertificateTrust, ReplicationFailover, ReplicationLink, FailoverState } from "pulumi-hcp-replication";
+import { HcpSystem, ReplicationCertificateTrust, ReplicationFailover, ReplicationLink, FailoverState, FailOverTarget, LinkKind } from "pulumi-hcp-replication";
 
 const config = new pulumi.Config();
 
@@ -26,6 +29,7 @@ const primary = system("primary", "hcp-a");
 const replica = system("replica", "hcp-b");
 const linkName = config.get("linkName") ?? "link-ab";
 const dnsFailover = config.getBoolean("dnsFailover") ?? false;
+const linkType = (config.get("linkType") ?? "ACTIVE_PASSIVE") as LinkKind;
 
 // Seed step 3: each system trusts the other's replication server certificate.
 const replicaTrustsPrimary = new ReplicationCertificateTrust("replica-trusts-primary", { certificateOf: primary, trustedBy: replica });
@@ -38,7 +42,7 @@ const link = new ReplicationLink(
     primary,
     replica,
     linkName,
-    type: "ACTIVE_PASSIVE",
+    type: linkType,
     remoteHost: config.require("remoteHost"),
     tenants: config.getObject<string[]>("tenants") ?? ["finance", "media"],
     allowDeletion: config.getBoolean("allowLinkDeletion") ?? false,
@@ -54,6 +58,7 @@ const failover = new ReplicationFailover(
     primary,
     replica,
     state: (config.get("state") ?? "replicating") as FailoverState,
+    failOverTo: config.get("failOverTo") as FailOverTarget | undefined,
     dnsFailover,
     completeRecoveryWhenBehindSeconds: config.getNumber("completeRecoveryWhenBehindSeconds"),
     waitTimeoutSeconds: config.getNumber("waitTimeoutSeconds"),
@@ -73,7 +78,10 @@ if (!dnsFailover && redirectScript) {
       triggers: [failover.activeSystem],
       environment: {
         ACTIVE_SYSTEM: failover.activeSystem,
-        ACTIVE_ENDPOINT: pulumi.all([failover.activeSystem, primary.endpoint, replica.endpoint]).apply(([active, p, r]) => (active === "primary" ? p : r)),
+        // "both" while an active/active link replicates: clients may write to either system.
+        ACTIVE_ENDPOINT: pulumi
+          .all([failover.activeSystem, primary.endpoint, replica.endpoint])
+          .apply(([active, p, r]) => (active === "both" ? `${p},${r}` : active === "primary" ? p : r)),
       },
     },
     { dependsOn: [failover] },

@@ -3,11 +3,15 @@
  * observed phase, so the resource can reject with Pulumi's partial-state shape and the next `up` resumes.
  */
 import { describeRefusal } from "../planner/plan";
-import type { LinkPhase, Observation, PlannedStep, Refusal, StepId } from "../planner/types";
+import type { LinkPhase, Observation, PlannedStep, Refusal, StepId, WorkflowId } from "../planner/types";
 
 /** One step as the executor handled it. */
 export interface ExecutedStep {
-  seedStep: number;
+  /** Its number as the plan showed it (the edition's table); absent for a step the edition does not number. */
+  number?: number;
+  /** As the plan showed it: "6", or "before step 6". */
+  label: string;
+  workflow: WorkflowId;
   id: StepId;
   title: string;
   /** done: ran (or waited, or checked) in this run; already-done: live state showed it done; noticed: told the operator. */
@@ -89,7 +93,7 @@ export class WorkflowTimeoutError extends WorkflowError {
   ) {
     super(
       `Timed out after ${formatDuration(details.timeoutSeconds * 1000)} (waitTimeoutSeconds) waiting for step ` +
-        `${details.step.seedStep} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +
+        `${details.step.label} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +
         `Nothing was undone: re-running \`pulumi up\` resumes from this step (raise waitTimeoutSeconds to wait longer).`,
       details.executed,
       details,

@@ -8,6 +8,7 @@ import type { MapiClient } from "../mapi/client";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
 import { observePhase } from "../planner/phase";
+import { isActiveActiveObservation } from "../planner/activeActivePhase";
 import type { DeclaredState, Observation, SideObservation } from "../planner/types";
 
 /** The read-only part of the MAPI client that observing needs. */
@@ -48,8 +49,14 @@ const UNKNOWN_TRUST: Observation["trust"] = { primaryTrustsReplica: "unknown", r
  */
 export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
   return (links) => {
-    if (declared === "failedOver" || !links.primary.reachable || links.primary.link !== null) return false;
-    return observePhase({ ...links, trust: UNKNOWN_TRUST, now: Date.now() }) === "failedOver";
+    if (declared === "failedOver") return false;
+    const obs = { ...links, trust: UNKNOWN_TRUST, now: Date.now() };
+    if (isActiveActiveObservation(obs)) {
+      // Active/active: either system may be the rebuilt one, answering without the link the other keeps.
+      return (["primary", "replica"] as const).some((s) => links[s].reachable && links[s].link === null);
+    }
+    if (!links.primary.reachable || links.primary.link !== null) return false;
+    return observePhase(obs) === "failedOver";
   };
 }
 

@@ -172,6 +172,46 @@ export const TENANT_ACCESS: Readonly<Record<ModelPhase, { primary: TenantAccess;
   completing: { primary: "read-only", replica: "read-only" },
 };
 
+// ---------------------------------------------------------------------------------------------------
+// Link model (active/active)
+// ---------------------------------------------------------------------------------------------------
+
+/** An active/active link: `PUT links` with this type on the system it is created on; both sides list it so. */
+export const ACTIVE_ACTIVE_LINK_TYPE: LinkType = "ACTIVE_ACTIVE";
+
+/**
+ * The failover settings an active/active link has on each side (documented: its GET returns only these in
+ * `local` and `remote`). `autoCompleteRecovery*` belong to active/passive links and are refused on one.
+ */
+export const ACTIVE_ACTIVE_FAILOVER_FIELDS: readonly string[] = ["autoFailover", "autoFailoverMinutes"];
+
+/**
+ * Which system takes an active/active link's configuration changes (the workflow's step 4 runs "on the
+ * survivor"). While failed over: the survivor, i.e. the only system that answers with the link. Both sides
+ * show "Failed over" whichever system the link failed over to, so with both answering MAPI cannot tell the
+ * survivor; then, as while replicating, the changes go to the system the link was created on (the
+ * ReplicationLink's `primary`), reading that HCP copies an active/active link's configuration to the other
+ * side as it does for active/passive links. The replica takes them only when the primary cannot.
+ */
+export const ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR: "primary" | "replica" = "primary";
+
+/**
+ * Converting an active/passive link to active/active (`POST links/<l>` with `type: ACTIVE_ACTIVE`, sent to
+ * the primary) suspends the link until someone resumes it (documented). The ReplicationLink resumes it on
+ * each side the conversion suspended (assumed: on both, as the simulator does), never a side a person had
+ * suspended before. Only while the link replicates; the reverse is impossible (documented).
+ */
+export const CONVERSION_SUSPENDS_LINK = true;
+
+/**
+ * The same object key written on both systems of an active/active link while it was failed over: once
+ * failBack restarts replication both ways, the version written last replaces the other on both systems.
+ * HCP's collision handling is not in the sources used here; the simulator plays this reading
+ * (COLLISION_NEWEST_WRITE_WINS), and the plan warns of it before failBack.
+ */
+export const COLLISION_READING =
+  "the version written last replaces the other on both systems (this provider's reading: HCP's handling of such collisions is not documented in its sources).";
+
 /** Where a pending link request is accepted in the System Management Console. */
 export const CONSOLE_REPLICATION_PAGE = "Services > Replication";
 
@@ -201,6 +241,34 @@ export function isCrossRelease(a: string | undefined, b: string | undefined): bo
   const rb = releaseOf(b);
   return ra !== undefined && rb !== undefined && ra !== rb;
 }
+
+/**
+ * Whether a `restore` on this link leaves a pending request that a person accepts in the console (the
+ * cross-release steps of the 7.x tables). The 9.x tables (links between 8.x and 9.x systems) have no
+ * accept step; whether an 8.x <-> 7.x link needs one the documentation does not say: assumed yes, as the
+ * 7.x table says for a link to a 7.x system. A pending request observed on either system is handled
+ * whatever this says.
+ */
+export function restoreLeavesPendingRequest(a: string | undefined, b: string | undefined): boolean {
+  return isCrossRelease(a, b);
+}
+
+/**
+ * Which edition's workflow tables number the steps of a link: the 7.x tables where a system runs 7.x or
+ * older, the 9.x tables for links between 8.x and 9.x systems (a 9.x system links only with 8.x or 9.x).
+ * No version known at all: the 7.x tables, whose cross-release steps are a superset of the 9.x ones.
+ */
+export function editionOf(a: string | undefined, b: string | undefined): "9.x" | "7.x" {
+  const releases = [releaseOf(a), releaseOf(b)].filter((r): r is string => r !== undefined).map(Number);
+  if (releases.length === 0 || releases.some((r) => r <= 7)) return "7.x";
+  return "9.x";
+}
+
+/** The document each edition's workflow tables are printed in. */
+export const DOCUMENT_TITLE: Readonly<Record<"9.x" | "7.x", string>> = {
+  "9.x": "HCP System Management Help 9.x",
+  "7.x": "HCP System Management Help 7.x",
+};
 
 /** Completion: both event logs record this message once recovery finished. */
 export const RECOVERY_COMPLETED_LOG_MESSAGE = "Replication data recovery completed";

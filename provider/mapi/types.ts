@@ -92,6 +92,8 @@ export interface LinkSpec {
 
 /** What `modifyLink` sends (`POST links/<link>`): only the supplied fields change. */
 export interface LinkModification {
+  /** Only OUTBOUND/INBOUND -> ACTIVE_ACTIVE is possible; it suspends the link until resumed. */
+  type?: LinkType;
   description?: string;
   connection?: Partial<LinkConnection>;
   compression?: boolean;

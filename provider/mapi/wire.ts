@@ -436,6 +436,7 @@ export function encodeLinkModification(change: LinkModification, format: WireFor
   return encodeBody(
     "link",
     {
+      type: change.type,
       description: change.description,
       connection: change.connection,
       compression: change.compression,

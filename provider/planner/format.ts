@@ -1,7 +1,21 @@
 /**
- * Plans as text: numbered as in the seed workflow, one line per step.
+ * Plans as text: numbered as the edition's table does, one line per step.
  */
-import type { Plan } from "./types";
+import type { Plan, PlannedStep } from "./types";
+
+/** `6. On hcp-b …`, or `Before step 6: …` for a step the edition does not number. */
+export function formatStep(step: PlannedStep): string {
+  return step.number !== undefined ? `${step.label}. ${step.title}` : `${capitalise(step.label)}: ${step.title}`;
+}
+
+/** How progress lines name a step: `Step 6`, or `Step (before step 6)`. */
+export function stepRef(step: Pick<PlannedStep, "number" | "label">): string {
+  return step.number !== undefined ? `Step ${step.label}` : `Step (${step.label})`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * `["1. On hcp-b (replica), fail over link link-ab", "2. …"]`; `[]` when nothing is to be done; for a
@@ -12,5 +26,5 @@ export function formatPlan(plan: Plan): string[] {
     const r = plan.refusal;
     return [`Refused: ${r.reason}`, `Found: ${r.found}`, `Expected: ${r.expected}`, `Way forward: ${r.wayForward}`];
   }
-  return [...plan.steps.map((s) => `${s.seedStep}. ${s.title}`), ...(plan.steps.length > 0 ? (plan.warnings ?? []).map((w) => `Warning: ${w}`) : [])];
+  return [...plan.steps.map(formatStep), ...(plan.steps.length > 0 ? (plan.warnings ?? []).map((w) => `Warning: ${w}`) : [])];
 }

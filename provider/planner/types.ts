@@ -3,6 +3,7 @@
  * (ordered seed steps) or refusal that connects them. Data only.
  */
 import type { LinkAction, LinkView } from "../mapi/types";
+import type { CheckId, Edition, StepKind, StepSide, WorkflowId } from "../workflows/types";
 
 export type { LinkAction, LinkView };
 
@@ -46,13 +47,21 @@ export interface Observation {
 }
 
 export interface PlanOptions {
-  /** HCP DNS failover redirects clients; when false the plan tells the operator to (steps 2 and 11). */
+  /** HCP DNS failover redirects clients; when false the plan tells the operator when to redirect them. */
   dnsFailover: boolean;
-  /** Step 9 (completeRecovery) waits until the data is at most this many seconds behind. */
+  /** completeRecovery waits until the data is at most this many seconds behind. */
   completeRecoveryWhenBehindSeconds: number;
   linkName: string;
   primaryName: string;
   replicaName: string;
+  /** What the resource remembers of the link between runs. */
+  memory?: LinkMemory;
+  /** The system that keeps serving while failed over (active/active links; default "replica"). */
+  failOverTo?: "replica" | "primary";
+}
+
+/** What a ReplicationFailover remembers of its link between runs: one record, kept in its state. */
+export interface LinkMemory {
   /**
    * The last phase this resource could tell for sure (from its state or earlier in the run). It settles
    * readings that fault messages make ambiguous: "Stalled link" on both sides is plain replication after
@@ -63,31 +72,28 @@ export interface PlanOptions {
   splitBrain?: boolean;
 }
 
-export type StepKind = "action" | "wait" | "operator" | "notice" | "check";
+export type { StepKind, StepSide, Edition, WorkflowId, CheckId } from "../workflows/types";
 
-/** The eleven steps of the cross-release (7.x) primary-failure workflow. */
-export type StepId =
-  | "failOver"
-  | "redirectClientsToReplica"
-  | "checkCertificateTrust"
-  | "checkLinkConfiguration"
-  | "restoreLink"
-  | "acceptPendingRequest"
-  | "beginRecovery"
-  | "waitCloseToUpToDate"
-  | "completeRecovery"
-  | "waitRecoveryFinished"
-  | "redirectClientsToPrimary";
+/** A step id: unique across the workflow tables (provider/workflows). */
+export type StepId = string;
 
 export interface PlannedStep {
-  /** Step number in the 7.x seed workflow (1-11). */
-  seedStep: number;
+  /** The workflow whose table the step is from. */
+  workflow: WorkflowId;
   id: StepId;
+  /** Position in that table (its order, whatever the numbering). */
+  order: number;
+  /** Its number in the plan's edition; absent for a step that edition does not list. */
+  number?: number;
+  /** How the plan shows it: "6", or "before step 6" for a step without a number. */
+  label: string;
   kind: StepKind;
   /** Where the step happens; "operator" for what a person must do outside HCP. */
-  side: "primary" | "replica" | "operator";
+  side: StepSide;
   /** The link action, for `kind: "action"`. */
   action?: LinkAction;
+  /** The check, for `kind: "check"`. */
+  check?: CheckId;
   /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
   title: string;
 }
@@ -102,9 +108,17 @@ export interface Refusal {
   waitable?: true;
 }
 
+/** Which documented table a plan follows, and the document that prints it. */
+export interface PlanSource {
+  workflow: WorkflowId;
+  edition: Edition;
+  /** "HCP System Management Help 9.x, Primary system failure workflow". */
+  document: string;
+}
+
 export type Plan =
   /** `warnings`: what a person must know before the steps run (e.g. data a split brain puts at risk). */
-  | { ok: true; phase: LinkPhase; steps: PlannedStep[]; warnings?: string[] }
+  | { ok: true; phase: LinkPhase; steps: PlannedStep[]; warnings?: string[]; source?: PlanSource }
   | { ok: false; phase: LinkPhase; refusal: Refusal };
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";

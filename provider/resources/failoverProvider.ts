@@ -3,10 +3,10 @@
  * runs the same planner step by step through the executor, which re-reads live state before each step.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { LinkPhase, Observation, Plan, PlanOptions } from "../planner";
+import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import { Checks } from "./validate";
 import { connectPair, progressLog } from "./runtime";
-import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
+import { failoverStates, failOverTargets, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
 
 const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false };
@@ -15,6 +15,7 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   const c = new Checks();
   if (c.requiredString("link", news.link) && news.link.length > 64) c.fail("link", "link must be 1 to 64 characters");
   c.oneOf("state", news.state, failoverStates);
+  c.oneOf("failOverTo", news.failOverTo, failOverTargets, false);
   const primaryOk = c.system("primary", news.primary);
   const replicaOk = c.system("replica", news.replica);
   if (primaryOk && replicaOk) c.distinctSystems("primary", news.primary, "replica", news.replica);
@@ -25,19 +26,21 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   return c.failures;
 }
 
-/** What this resource remembers of the link between runs (see PlanOptions). */
-interface History {
-  lastKnownPhase?: string;
-  splitBrain?: boolean;
+const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
+
+/** A memory record from stored values, keeping only a phase the planner knows. */
+function memoryFrom(lastKnownPhase: string | undefined, splitBrain: boolean | undefined): LinkMemory {
+  return {
+    ...(lastKnownPhase && KNOWN_PHASES.includes(lastKnownPhase) ? { lastKnownPhase: lastKnownPhase as LinkPhase } : {}),
+    ...(splitBrain ? { splitBrain: true } : {}),
+  };
 }
 
 /** What the last run's outputs say: they are the truth of that run (check sees only the old inputs). */
-function historyOf(outputs: FailoverOutputs | undefined): History {
+function memoryOf(outputs: FailoverOutputs | undefined): LinkMemory {
   if (!outputs) return {};
-  return { lastKnownPhase: outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase, splitBrain: outputs.splitBrain };
+  return memoryFrom(outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase, outputs.splitBrain);
 }
-
-const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
 
 /** The phases in which a declared state is reached. */
 const REACHED_IN: Readonly<Record<FailoverInputs["state"], readonly string[]>> = {
@@ -46,16 +49,15 @@ const REACHED_IN: Readonly<Record<FailoverInputs["state"], readonly string[]>> =
   recovering: ["recovering"],
 };
 
-function planOptions(inputs: FailoverInputs, history: History = {}): PlanOptions {
-  const last = history.lastKnownPhase;
+function planOptions(inputs: FailoverInputs, memory: LinkMemory = {}): PlanOptions {
   return {
     dnsFailover: inputs.dnsFailover ?? defaults.dnsFailover,
     completeRecoveryWhenBehindSeconds: inputs.completeRecoveryWhenBehindSeconds ?? defaults.completeRecoveryWhenBehindSeconds,
     linkName: inputs.link,
     primaryName: inputs.primary.name,
     replicaName: inputs.replica.name,
-    ...(last && KNOWN_PHASES.includes(last) ? { lastKnownPhase: last as LinkPhase } : {}),
-    ...(history.splitBrain ? { splitBrain: true } : {}),
+    memory: memoryFrom(memory.lastKnownPhase, memory.splitBrain),
+    ...(inputs.failOverTo ? { failOverTo: inputs.failOverTo } : {}),
   };
 }
 
@@ -74,9 +76,9 @@ function describePlan(plan: Plan): string[] {
 }
 
 /** The plan from the live systems and what this resource remembers. */
-function planWith(inputs: FailoverInputs, obs: Observation, history: History): { plan: Plan; options: PlanOptions } {
+function planWith(inputs: FailoverInputs, obs: Observation, memory: LinkMemory): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
-  const options = planOptions(inputs, history);
+  const options = planOptions(inputs, memory);
   return { plan: planner.planTransition(inputs.state, obs, options), options };
 }
 
@@ -85,22 +87,26 @@ function liveOutputs(plan: Plan, obs: Observation, options: PlanOptions) {
   const planner: typeof import("../planner") = require("../planner");
   // "unknown" when fault messages hide the phase: access and the active side are then the last known.
   const phase = plan.phase;
-  const effective = phase === "unknown" && options.lastKnownPhase ? options.lastKnownPhase : phase;
-  const access = planner.accessModes(obs, effective, options.splitBrain === true);
+  const memory = options.memory ?? {};
+  const effective = phase === "unknown" && memory.lastKnownPhase ? memory.lastKnownPhase : phase;
+  const activeActive = planner.isActiveActiveObservation(obs);
+  const access = activeActive ? planner.activeActiveAccess(obs) : planner.accessModes(obs, effective, memory.splitBrain === true);
   const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(effective);
+  // Active/active: both serve while it replicates; failed over, the system failOverTo names.
+  const aaActive: FailoverOutputs["activeSystem"] = effective === "failedOver" ? (options.failOverTo ?? "replica") : "both";
   return {
     phase,
-    activeSystem: (replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"],
+    activeSystem: activeActive ? aaActive : ((replicaActive ? "replica" : "primary") as FailoverOutputs["activeSystem"]),
     primaryAccess: access.primaryAccess,
     replicaAccess: access.replicaAccess,
     plannedSteps: describePlan(plan),
-    lastKnownPhase: phase === "unknown" ? options.lastKnownPhase : phase,
+    lastKnownPhase: phase === "unknown" ? memory.lastKnownPhase : phase,
     splitBrainSuspected: planner.splitBrainAfter(plan, obs, options),
   };
 }
 
-function describeLive(inputs: FailoverInputs, obs: Observation, history: History) {
-  const { plan, options } = planWith(inputs, obs, history);
+function describeLive(inputs: FailoverInputs, obs: Observation, memory: LinkMemory) {
+  const { plan, options } = planWith(inputs, obs, memory);
   return liveOutputs(plan, obs, options);
 }
 
@@ -121,10 +127,11 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const clients = connectPair(inputs.primary, inputs.replica);
   const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
+  const { isActiveActiveObservation }: typeof import("../planner") = require("../planner");
   let lastObservation: Observation | undefined;
   let failOverJustSent = false;
-  const history = historyOf(previous);
-  let splitBrain = history.splitBrain ?? false;
+  const memory = memoryOf(previous);
+  let splitBrain = memory.splitBrain ?? false;
   const observeNow = async (purpose?: "poll") => {
     lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
     if (failOverJustSent) {
@@ -139,15 +146,17 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   try {
     const result = await runTransition({
       declared: inputs.state,
-      options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
+      options: planOptions(inputs, { ...memory, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
-        // Failing over while the primary cannot be told leaves both sides read-write (split brain).
-        if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
+        // Failing over while the primary cannot be told leaves both sides read-write (split brain); both
+        // sides of an active/active link are read-write anyway.
+        const activeActive = !!lastObservation && isActiveActiveObservation(lastObservation);
+        if (action === "failOver" && lastObservation && !lastObservation.primary.reachable && !activeActive) splitBrain = true;
         waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
-        if (action === "failOver") failOverJustSent = true;
+        if (action === "failOver" && !activeActive) failOverJustSent = true;
       },
       log,
       sleep: waits.sleep,
@@ -162,7 +171,8 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
     let live: Partial<FailoverOutputs> = {};
     try {
-      live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? history.lastKnownPhase, splitBrain });
+      const lastKnownPhase = (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? memory.lastKnownPhase;
+      live = describeLive(inputs, await observeNow(), { ...(lastKnownPhase ? { lastKnownPhase } : {}), splitBrain });
     } catch {
       live = { phase: "unknown" };
     }
@@ -171,8 +181,15 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   }
 }
 
-function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
-  return { seedStep: step.seedStep, title: step.title, outcome: step.outcome, startedAt: step.startedAt, finishedAt: step.finishedAt };
+function toRecord(step: { number?: number; label: string; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
+  return {
+    ...(step.number !== undefined ? { number: step.number } : {}),
+    label: step.label,
+    title: step.title,
+    outcome: step.outcome,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+  };
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
@@ -184,9 +201,11 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
       return { inputs: { ...inputs, plannedSteps: ["(planned once the systems' connection details are known)"] } };
     }
     // Preview reads the live systems (GET only) and shows the steps `up` will run.
-    const history = { lastKnownPhase: olds?.lastKnownPhase, splitBrain: olds?.splitBrainSuspected === true };
     const obs = await observe(inputs);
-    const { plan, options } = planWith(inputs, obs, history);
+    const { linkTypeFailures }: typeof import("./failoverLinkRules") = require("./failoverLinkRules");
+    const broken = linkTypeFailures(inputs, obs);
+    if (broken.length > 0) return { failures: broken };
+    const { plan, options } = planWith(inputs, obs, memoryFrom(olds?.lastKnownPhase, olds?.splitBrainSuspected === true));
     const live = liveOutputs(plan, obs, options);
     // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
     // once this plan has run. If `up` stops short, diff (which sees its outputs) makes the next `up` go on.
@@ -207,7 +226,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
     // The last `up` stopped before the declared state was reached: the next one goes on from there.
     if (olds.phase !== undefined && !REACHED_IN[news.state].includes(olds.phase)) changed.push("phase");
-    for (const key of ["link", "state", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
+    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
     for (const side of ["primary", "replica"] as const) {
@@ -230,7 +249,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
     const obs = await observe(props);
-    const live = describeLive(props, obs, historyOf(props));
+    const live = describeLive(props, obs, memoryOf(props));
     const observedState = declaredFor(live.phase, props.state);
     if (observedState !== props.state) {
       progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${live.phase}, but state was "${props.state}": changed outside this stack`);

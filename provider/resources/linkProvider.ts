@@ -2,19 +2,26 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { MapiClient } from "../mapi/client";
 import type { LinkCandidates, LinkModification, LinkView, FailoverSettings } from "../mapi/types";
-import { CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
-import type { Observation, SideObservation } from "../planner";
+import { ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR, ACTIVE_ACTIVE_FAILOVER_FIELDS, CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
+import type { LinkPhase, Observation, SideObservation } from "../planner";
 import { Checks } from "./validate";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
-import { wireSafe, isUnknown } from "./wire";
-import { linkKinds, linkPriorities, LinkInputs, LinkOutputs } from "./replicationLink";
+import { wireSafe, isUnknown, partialStateError } from "./wire";
+import { typeChangeOf, type TypeChange } from "./linkType";
+import { linkKinds, linkPriorities, LinkInputs, LinkOutputs, TypeConversion } from "./replicationLink";
+
+type Side = "primary" | "replica";
 
 interface LiveLink {
-  side: "primary" | "replica";
+  side: Side;
   client: MapiClient;
   link: LinkView;
   /** Tenants and directories as the primary lists them (undefined when the primary is not authoritative). */
   content?: { tenants: string[]; defaultNamespaceDirectories: string[] };
+  /** Both systems as read. */
+  observation: Observation;
+  /** The declared type against the live one. */
+  typeChange: TypeChange;
 }
 
 function validate(news: LinkInputs): dynamic.CheckFailure[] {
@@ -37,6 +44,14 @@ function validate(news: LinkInputs): dynamic.CheckFailure[] {
     c.integerInRange(`failoverSettings.${side}.autoFailoverMinutes`, s.autoFailoverMinutes, 7, 9999);
     c.boolean(`failoverSettings.${side}.autoCompleteRecovery`, s.autoCompleteRecovery);
     c.integerInRange(`failoverSettings.${side}.autoCompleteRecoveryMinutes`, s.autoCompleteRecoveryMinutes, 1, 9999);
+    if (news.type === "ACTIVE_ACTIVE") {
+      for (const field of Object.keys(s).filter((k) => !ACTIVE_ACTIVE_FAILOVER_FIELDS.includes(k))) {
+        c.fail(
+          `failoverSettings.${side}.${field}`,
+          `failoverSettings.${side}.${field} applies to active/passive links only; an active/active link has ${ACTIVE_ACTIVE_FAILOVER_FIELDS.join(" and ")} on each side`,
+        );
+      }
+    }
   }
   c.nameList("tenants", news.tenants, 64);
   c.nameList("defaultNamespaceDirectories", news.defaultNamespaceDirectories, 255);
@@ -52,21 +67,41 @@ async function readSide(client: MapiClient, linkName: string): Promise<SideObser
   }
 }
 
+/**
+ * The side that takes configuration changes. Active/passive: the replica while failed over or recovering
+ * (or while the primary is silent), else the primary. Active/active: the survivor while failed over, when
+ * only one side answers with the link; else the primary (ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR).
+ */
+function authoritativeSide(obs: Observation, planner: typeof import("../planner")): { side: Side; phase: LinkPhase } {
+  const holds = (s: Side) => obs[s].reachable && !!obs[s].link;
+  if (planner.isActiveActiveObservation(obs)) {
+    const a = planner.analyseActiveActive(obs);
+    const phase: LinkPhase = a.phase === "failedOver" ? "failedOver" : a.phase === "suspended" ? "suspended" : "replicating";
+    if (a.phase === "failedOver" && a.survivor) return { side: a.survivor, phase };
+    const preferred: Side = a.phase === "failedOver" ? ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR : "primary";
+    const other: Side = preferred === "primary" ? "replica" : "primary";
+    return { side: holds(preferred) || !holds(other) ? preferred : other, phase };
+  }
+  // A suspension does not change which side leads, nor whether the link can be converted.
+  const phase = planner.analysePhase(obs, undefined, true).phase;
+  const replicaLeads = ["failedOver", "pendingAcceptance", "recovering", "completing"].includes(phase) || !obs.primary.reachable;
+  return { side: replicaLeads && obs.replica.link ? "replica" : "primary", phase };
+}
+
 /** The link on the side that is authoritative now, or undefined when no side has it (not created yet). */
 async function findAuthoritative(inputs: LinkInputs): Promise<LiveLink | undefined> {
   const planner: typeof import("../planner") = require("../planner");
   const clients = connectPair(inputs.primary, inputs.replica);
   const [primary, replica] = await Promise.all([readSide(clients.primary, inputs.linkName), readSide(clients.replica, inputs.linkName)]);
   const obs: Observation = { primary, replica, trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" }, now: Date.now() };
-  const phase = planner.observePhase(obs);
-  const replicaLeads = ["failedOver", "pendingAcceptance", "recovering", "completing"].includes(phase) || !primary.reachable;
-  const side = replicaLeads && replica.link ? "replica" : "primary";
+  const { side, phase } = authoritativeSide(obs, planner);
   const link = (side === "primary" ? primary : replica).link;
   if (!link) {
     if (!primary.reachable && !replica.reachable) throw new Error(`neither ${inputs.primary.name} nor ${inputs.replica.name} answers: ${primary.error}; ${replica.error}`);
     return undefined;
   }
-  const live: LiveLink = { side, client: clients[side], link };
+  const typeChange = typeChangeOf(inputs.type, obs, { linkName: inputs.linkName, primaryName: inputs.primary.name, replicaName: inputs.replica.name, phase });
+  const live: LiveLink = { side, client: clients[side], link, observation: obs, typeChange };
   if (side === "primary") live.content = await clients.primary.getLinkContent(inputs.linkName);
   return live;
 }
@@ -159,6 +194,7 @@ function driftOf(inputs: LinkInputs, live: LiveLink): Drift {
     modification.connection = { remoteHost: inputs.remoteHost };
     lines.push(`4. remoteHost: ${live.link.connection.remoteHost} -> ${inputs.remoteHost} ${at}`);
   }
+  if (live.typeChange.kind === "convert") lines.unshift(live.typeChange.line);
   const drift: Drift = { modification, addTenants: [], removeTenants: [], addDirectories: [], removeDirectories: [], lines };
   if (live.content) {
     const diffNames = (wanted: string[] | undefined, have: string[]) => ({
@@ -185,15 +221,58 @@ async function applyDrift(inputs: LinkInputs, live: LiveLink, drift: Drift, log:
   drift.lines.forEach((line) => log(line));
 }
 
-async function converge(inputs: LinkInputs): Promise<LinkOutputs> {
+/** Whether each side that answers shows the link suspended. */
+function suspendedSides(obs: Observation): Side[] {
+  return (["primary", "replica"] as const).filter((s) => obs[s].reachable && obs[s].link && (obs[s].link!.suspended === true || obs[s].link!.statusMessage === "Suspended by user"));
+}
+
+/**
+ * Sends the conversion to active/active on the primary and notes which sides it suspended (those that
+ * were not suspended before): those, and only those, are resumed.
+ */
+async function convertToActiveActive(inputs: LinkInputs, live: LiveLink, log: (line: string) => void): Promise<TypeConversion> {
+  const before = suspendedSides(live.observation);
+  log(`converting link ${inputs.linkName} to active/active on ${inputs.primary.name} (HCP suspends it until it is resumed)`);
+  await connect(inputs.primary).modifyLink(inputs.linkName, { type: "ACTIVE_ACTIVE" });
+  const after = await findAuthoritative(inputs);
+  const suspendedNow = after ? suspendedSides(after.observation) : [];
+  return {
+    from: "ACTIVE_PASSIVE",
+    to: "ACTIVE_ACTIVE",
+    at: new Date().toISOString(),
+    resumedOn: [],
+    toResume: suspendedNow.filter((s) => !before.includes(s)).map((s) => inputs[s].name),
+  };
+}
+
+/** Resumes the link on each system the conversion suspended; what is left stays in `toResume`. */
+async function resumeAfterConversion(inputs: LinkInputs, conversion: TypeConversion, log: (line: string) => void): Promise<TypeConversion> {
+  const done = { ...conversion, resumedOn: [...conversion.resumedOn], toResume: [...conversion.toResume] };
+  for (const name of conversion.toResume) {
+    const side = (["primary", "replica"] as const).find((s) => inputs[s].name === name);
+    if (!side) continue;
+    const client = connect(inputs[side]);
+    const link = await client.getLink(inputs.linkName, { verbose: true });
+    if (link?.suspended === true || link?.statusMessage === "Suspended by user") {
+      await client.runLinkAction(inputs.linkName, "resume");
+      log(`resumed link ${inputs.linkName} on ${name} (suspended by the conversion to active/active)`);
+    }
+    done.resumedOn.push(name);
+    done.toResume = done.toResume.filter((n) => n !== name);
+  }
+  return done;
+}
+
+async function converge(inputs: LinkInputs, previous?: TypeConversion): Promise<LinkOutputs> {
   const log = progressLog(`ReplicationLink ${inputs.linkName}`);
   let live = await findAuthoritative(inputs);
   if (!live) {
     const primary = connect(inputs.primary);
-    log(`creating active/passive link ${inputs.linkName} on ${inputs.primary.name} to ${inputs.remoteHost}`);
+    const kind = inputs.type === "ACTIVE_ACTIVE" ? "active/active" : "active/passive";
+    log(`creating ${kind} link ${inputs.linkName} on ${inputs.primary.name} to ${inputs.remoteHost}`);
     await primary.createLink({
       name: inputs.linkName,
-      type: "OUTBOUND",
+      type: inputs.type === "ACTIVE_ACTIVE" ? "ACTIVE_ACTIVE" : "OUTBOUND",
       connection: { remoteHost: inputs.remoteHost },
       compression: inputs.compression,
       encryption: inputs.encryption,
@@ -203,11 +282,25 @@ async function converge(inputs: LinkInputs): Promise<LinkOutputs> {
     live = await findAuthoritative(inputs);
     if (!live) throw new Error(`${inputs.primary.name} accepted link ${inputs.linkName} but does not list it`);
   }
-  if (live.side === "replica" && (inputs.tenants || inputs.defaultNamespaceDirectories)) {
-    warnLog(`ReplicationLink ${inputs.linkName}`)(`the link is failed over: tenant and directory changes wait until the primary is authoritative again`);
+  if (live.typeChange.kind === "refuse") throw new Error(live.typeChange.reason);
+  let conversion = previous?.toResume.length ? previous : undefined;
+  const outputsSoFar = (): LinkOutputs => ({ ...inputs, liveDrift: [], linkId: live!.side === "primary" ? (live!.link.id ?? "") : "", authoritativeSide: live!.side, typeConversion: conversion ?? previous });
+  try {
+    if (live.typeChange.kind === "convert") {
+      conversion = await convertToActiveActive(inputs, live, log);
+      live = (await findAuthoritative(inputs)) ?? live;
+    }
+    if (live.side === "replica" && (inputs.tenants || inputs.defaultNamespaceDirectories)) {
+      warnLog(`ReplicationLink ${inputs.linkName}`)(`the link is failed over: tenant and directory changes wait until the primary is authoritative again`);
+    }
+    await applyDrift(inputs, live, driftOf(inputs, live), log);
+    if (conversion) conversion = await resumeAfterConversion(inputs, conversion, log);
+  } catch (err) {
+    // Keep what happened (a conversion waiting to be resumed), so the next `up` finishes it.
+    if (conversion) throw partialStateError(inputs.linkName, outputsSoFar(), err, `the next \`pulumi up\` resumes link ${inputs.linkName} on ${conversion.toResume.join(" and ") || "the systems"}`);
+    throw err;
   }
-  await applyDrift(inputs, live, driftOf(inputs, live), log);
-  return { ...inputs, liveDrift: [], linkId: live.side === "primary" ? (live.link.id ?? "") : "", authoritativeSide: live.side };
+  return outputsSoFar();
 }
 
 export const provider = wireSafe<LinkInputs, LinkOutputs>({
@@ -221,6 +314,7 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     try {
       const live = await findAuthoritative(news);
       if (!live) return { inputs: { ...news, liveDrift: [`create link ${news.linkName} on ${news.primary.name}`] } };
+      if (live.typeChange.kind === "refuse") return { failures: [{ property: "type", reason: live.typeChange.reason }] };
       const drift = driftOf(news, live);
       const ineligible = await ineligibleContent(news, live, drift);
       if (ineligible.length > 0) return { failures: ineligible };
@@ -234,8 +328,9 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
 
   async diff(_id, olds, news) {
     const replaces = olds.linkName?.toLowerCase() !== news.linkName?.toLowerCase() || olds.primary?.endpoint !== news.primary?.endpoint ? ["linkName"] : [];
-    const keys = ["remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion", "primary", "replica"] as const;
-    const changed = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) || (news.liveDrift ?? []).length > 0;
+    const keys = ["type", "remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion", "primary", "replica"] as const;
+    const unfinished = (olds.typeConversion?.toResume ?? []).length > 0; // a conversion still to be resumed
+    const changed = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) || (news.liveDrift ?? []).length > 0 || unfinished;
     return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
 
@@ -244,8 +339,8 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     return { id: inputs.linkName, outs };
   },
 
-  async update(_id, _olds, news) {
-    return { outs: await converge(news) };
+  async update(_id, olds, news) {
+    return { outs: await converge(news, olds.typeConversion) };
   },
 
   async read(id, props) {
@@ -257,6 +352,7 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     }
     const refreshed: LinkInputs = {
       ...props,
+      type: live.link.type === "ACTIVE_ACTIVE" ? "ACTIVE_ACTIVE" : "ACTIVE_PASSIVE",
       compression: live.link.compression,
       encryption: live.link.encryption,
       priority: live.link.priority,

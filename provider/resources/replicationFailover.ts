@@ -1,6 +1,7 @@
 /**
- * ReplicationFailover: which system of an active/passive link is active. `state` is the declared
- * direction; preview shows the documented steps that `up` will run to get there.
+ * ReplicationFailover: which system of a link is active. `state` is the declared direction; preview
+ * shows the documented steps that `up` will run to get there. On an active/active link both systems
+ * serve while it replicates, and `failOverTo` names the one that keeps serving when it is failed over.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,10 @@ export const failoverStates: readonly FailoverState[] = ["replicating", "failedO
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";
 
+/** The system that keeps serving while failed over; "primary" only on an active/active link. */
+export type FailOverTarget = "replica" | "primary";
+export const failOverTargets: readonly FailOverTarget[] = ["replica", "primary"];
+
 export interface ReplicationFailoverArgs {
   /** Name of the active/passive link (as created by ReplicationLink). */
   link: pulumi.Input<string>;
@@ -22,6 +27,11 @@ export interface ReplicationFailoverArgs {
   replica: HcpSystem;
   /** "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery begun). */
   state: pulumi.Input<FailoverState>;
+  /**
+   * Active/active links: the system that keeps serving while failed over (default "replica"); the plan
+   * runs every step on it. On an active/passive link only "replica" is valid.
+   */
+  failOverTo?: pulumi.Input<FailOverTarget>;
   /** Whether HCP's DNS failover redirects clients; when false the plan says when clients must be redirected. */
   dnsFailover?: pulumi.Input<boolean>;
   /** completeRecovery is sent once the primary is at most this many seconds behind (default 300). */
@@ -38,6 +48,7 @@ export interface FailoverInputs {
   primary: SystemConnection;
   replica: SystemConnection;
   state: FailoverState;
+  failOverTo?: FailOverTarget;
   dnsFailover?: boolean;
   completeRecoveryWhenBehindSeconds?: number;
   waitTimeoutSeconds?: number;
@@ -56,15 +67,21 @@ export interface FailoverInputs {
 }
 
 export interface ExecutedStepRecord {
-  seedStep: number;
+  /** The step's number as the plan showed it (the edition's table); absent for a step it does not number. */
+  number?: number;
+  /** As the plan showed it: "6", or "before step 6". */
+  label: string;
   title: string;
   outcome: string;
   startedAt: string;
   finishedAt: string;
 }
 
+/** The system that serves clients: "both" while an active/active link replicates. */
+export type ActiveSystem = "primary" | "replica" | "both";
+
 export interface FailoverOutputs extends FailoverInputs {
-  activeSystem: "primary" | "replica";
+  activeSystem: ActiveSystem;
   phase: string;
   plannedSteps: string[];
   executedSteps: ExecutedStepRecord[];
@@ -80,7 +97,7 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
   declare readonly link: pulumi.Output<string>;
   declare readonly state: pulumi.Output<FailoverState>;
   /** The system that serves clients now. */
-  declare readonly activeSystem: pulumi.Output<"primary" | "replica">;
+  declare readonly activeSystem: pulumi.Output<ActiveSystem>;
   /** The link phase observed on the systems. */
   declare readonly phase: pulumi.Output<string>;
   /** The documented steps `up` will run (empty once the systems match `state`). */

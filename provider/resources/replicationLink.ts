@@ -1,7 +1,10 @@
 /**
- * ReplicationLink: an active/passive link and its content, created on the primary. Configuration changes
- * (seed step 4) go to the side that is authoritative in the current phase: the primary while replicating,
- * the replica while failed over or recovering. Deleting it needs `allowDeletion: true`.
+ * ReplicationLink: an active/passive or active/active link and its content, created on the primary.
+ * Configuration changes (seed step 4) go to the side that is authoritative in the current phase:
+ * active/passive, the primary while replicating and the replica while failed over or recovering;
+ * active/active, the survivor while failed over (when the systems show it) and the primary otherwise.
+ * An active/passive link declared active/active is converted and resumed; the reverse is refused, as
+ * HCP refuses it. Deleting it needs `allowDeletion: true`.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,8 +13,8 @@ import { secretSystem } from "./secrets";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { FailoverSettings, LinkPriority } from "../mapi/types";
 
-export type LinkKind = "ACTIVE_PASSIVE";
-export const linkKinds: readonly LinkKind[] = ["ACTIVE_PASSIVE"];
+export type LinkKind = "ACTIVE_PASSIVE" | "ACTIVE_ACTIVE";
+export const linkKinds: readonly LinkKind[] = ["ACTIVE_PASSIVE", "ACTIVE_ACTIVE"];
 export const linkPriorities: readonly LinkPriority[] = ["OLDEST_FIRST", "FAIR"];
 
 export interface ReplicationLinkArgs {
@@ -19,14 +22,21 @@ export interface ReplicationLinkArgs {
   replica: HcpSystem;
   /** 1 to 64 characters; HCP compares link names without regard to case. */
   linkName: pulumi.Input<string>;
-  /** Only active/passive links are managed by this provider. */
+  /**
+   * ACTIVE_PASSIVE (OUTBOUND on the primary, INBOUND on the replica) or ACTIVE_ACTIVE (both read-write).
+   * Changing ACTIVE_PASSIVE to ACTIVE_ACTIVE converts the link (HCP suspends it; it is resumed right after);
+   * the reverse is refused.
+   */
   type: pulumi.Input<LinkKind>;
   /** Replication address of the replica as the primary reaches it. */
   remoteHost: pulumi.Input<string>;
   compression?: pulumi.Input<boolean>;
   encryption?: pulumi.Input<boolean>;
   priority?: pulumi.Input<LinkPriority>;
-  /** As MAPI's failoverSettings: `local` is the primary's view, `remote` the replica's. */
+  /**
+   * As MAPI's failoverSettings: `local` is the primary's view, `remote` the replica's. On an active/active
+   * link each side has only autoFailover and autoFailoverMinutes.
+   */
   failoverSettings?: pulumi.Input<FailoverSettings>;
   tenants?: pulumi.Input<pulumi.Input<string>[]>;
   defaultNamespaceDirectories?: pulumi.Input<pulumi.Input<string>[]>;
@@ -51,11 +61,25 @@ export interface LinkInputs {
   liveDrift?: string[];
 }
 
+/** What the last conversion from active/passive to active/active did (kept so a re-run finishes it). */
+export interface TypeConversion {
+  from: "ACTIVE_PASSIVE";
+  to: "ACTIVE_ACTIVE";
+  /** When the conversion was sent (ISO 8601). */
+  at: string;
+  /** Systems on which the link was resumed after the conversion suspended it. */
+  resumedOn: string[];
+  /** Systems the conversion suspended and that were not resumed yet (empty once done). */
+  toResume: string[];
+}
+
 export interface LinkOutputs extends LinkInputs {
   /** The link's UUID on the primary (empty while the primary was unreachable). */
   linkId: string;
   /** Where configuration changes were applied: "primary" while replicating, else "replica". */
   authoritativeSide: "primary" | "replica";
+  /** Set once this resource converted the link to active/active. */
+  typeConversion?: TypeConversion;
 }
 
 const implementation = path.join(__dirname, "linkProvider");
@@ -64,6 +88,7 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
   declare readonly linkName: pulumi.Output<string>;
   declare readonly linkId: pulumi.Output<string>;
   declare readonly authoritativeSide: pulumi.Output<"primary" | "replica">;
+  declare readonly typeConversion: pulumi.Output<TypeConversion | undefined>;
   declare readonly tenants: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: ReplicationLinkArgs, opts?: pulumi.CustomResourceOptions) {
@@ -76,6 +101,7 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
         replica: secretSystem(args.replica),
         linkId: undefined,
         authoritativeSide: undefined,
+        typeConversion: undefined,
         liveDrift: undefined,
       },
       opts,

@@ -1,12 +1,14 @@
 import { badRequest } from "../errors";
 import {
+  ACTIVE_ACTIVE_FAILOVER_FIELDS,
   AUTO_COMPLETE_RECOVERY_MINUTES_RANGE,
   AUTO_FAILOVER_MINUTES_RANGE,
   LINK_DEFAULTS,
   LINK_NAME_MAX_LENGTH,
+  TYPE_CONVERSIONS,
   statusFor,
 } from "../model/assumptions";
-import { defaultFailoverSide, type FailoverSide, type LinkRecord, type LinkSettings, type LinkType, type Priority } from "../model/link";
+import { defaultFailoverSide, kindOf, type FailoverSide, type LinkRecord, type LinkSettings, type LinkType, type Priority } from "../model/link";
 import { statisticsOf } from "../model/replication";
 import type { SystemModel } from "../model/system";
 import type { NewLink } from "../model/topology";
@@ -32,7 +34,10 @@ export function encodeLink(world: World, system: SystemModel, record: LinkRecord
     compression: s.compression,
     encryption: s.encryption,
     priority: s.priority,
-    failoverSettings: { local: { ...s.failoverSettings.local }, remote: { ...s.failoverSettings.remote } },
+    failoverSettings: {
+      local: visibleFailoverSide(record.type, s.failoverSettings.local),
+      remote: visibleFailoverSide(record.type, s.failoverSettings.remote),
+    },
   };
   if (!verbose) return body;
   const statusMessage = world.statusMessage(system, record);
@@ -64,21 +69,63 @@ export function readNewLink(fields: Fields, system: SystemModel): NewLink {
     connection: { remoteHost: "", localHost: system.replicationHost, remotePort: LINK_DEFAULTS.port, localPort: LINK_DEFAULTS.port },
     failoverSettings: { local: defaultFailoverSide(), remote: defaultFailoverSide() },
   };
+  refuseRecoveryFieldsOnActiveActive(fields, type);
   const settings = readSettings(fields, defaults);
   if (!settings.connection.remoteHost) throw badRequest("link.connection.remoteHost must not be empty");
   return { name, type, settings };
 }
 
-/** Reads a `POST links/<l>` body: only the supplied properties change; name and type cannot. */
-export function readLinkPatch(fields: Fields, record: LinkRecord): LinkSettings {
+/** A modify body: the settings merged with the request, and the type to convert to, if any. */
+export interface LinkPatch {
+  readonly settings: LinkSettings;
+  /** Set when the body converts an active/passive link to active/active. */
+  readonly convertTo?: LinkType;
+}
+
+/** Reads a `POST links/<l>` body: only the supplied properties change; the name cannot, the type only A/P -> A/A. */
+export function readLinkPatch(fields: Fields, record: LinkRecord): LinkPatch {
   fields.rejectUnknown(WRITABLE, READ_ONLY);
   const name = fields.string("name");
   if (name !== undefined && name.toLowerCase() !== record.name.toLowerCase()) {
     throw badRequest(`link.name cannot be changed (link '${record.name}')`);
   }
   const type = fields.enumValue("type", LINK_TYPES);
-  if (type !== undefined && type !== record.type) throw badRequest(`link.type cannot be changed (it is ${record.type} on this system)`);
-  return readSettings(fields, record.settings);
+  const convertTo = type !== undefined && type !== record.type ? checkConversion(record, type) : undefined;
+  refuseRecoveryFieldsOnActiveActive(fields, convertTo ?? record.type);
+  return { settings: readSettings(fields, record.settings), ...(convertTo ? { convertTo } : {}) };
+}
+
+/** The type a modify may change to (A/P -> A/A only), or a 400 saying why not. */
+function checkConversion(record: LinkRecord, type: LinkType): LinkType {
+  const from = kindOf(record.type);
+  const to = kindOf(type);
+  if (from === to) {
+    throw badRequest(`link.type cannot change from ${record.type} to ${type}: the direction of an active/passive link cannot be reversed`);
+  }
+  if (!(TYPE_CONVERSIONS[from] ?? []).includes(to)) {
+    throw badRequest(`link.type cannot change from ${record.type} to ${type}: an active/active link cannot be converted to active/passive`);
+  }
+  return type;
+}
+
+/** On an active/active link only the autoFailover fields exist per side. */
+function refuseRecoveryFieldsOnActiveActive(fields: Fields, type: LinkType): void {
+  if (kindOf(type) !== "ACTIVE_ACTIVE") return;
+  const failover = fields.object("failoverSettings");
+  for (const side of ["local", "remote"] as const) {
+    const sideFields = failover?.object(side);
+    for (const key of sideFields?.keys() ?? []) {
+      if (!(ACTIVE_ACTIVE_FAILOVER_FIELDS as readonly string[]).includes(key)) {
+        throw badRequest(`link.failoverSettings.${side}.${key} applies to active/passive links only; an active/active link has ${ACTIVE_ACTIVE_FAILOVER_FIELDS.join(" and ")}`);
+      }
+    }
+  }
+}
+
+/** What a GET shows of one side's failover settings: on an active/active link only the autoFailover fields. */
+function visibleFailoverSide(type: LinkType, side: FailoverSide): Partial<FailoverSide> {
+  if (kindOf(type) !== "ACTIVE_ACTIVE") return { ...side };
+  return { autoFailover: side.autoFailover, autoFailoverMinutes: side.autoFailoverMinutes };
 }
 
 function readSettings(fields: Fields, current: LinkSettings): LinkSettings {

@@ -1,6 +1,6 @@
 import { SimError, badRequest } from "../errors";
 import { HEAD_MISSING_STATUS } from "../model/assumptions";
-import { createLink, deleteLink, updateLinkSettings } from "../model/topology";
+import { convertLinkType, createLink, deleteLink, updateLinkSettings } from "../model/topology";
 import { OK, nameList, type Reply } from "../wire";
 import { runLinkAction } from "./actions";
 import { bodyOf, operationParams, requireLink, type MapiRequest } from "./context";
@@ -32,12 +32,13 @@ export function headLink(request: MapiRequest): Reply {
 export function postLink(request: MapiRequest): Reply {
   const record = requireLink(request);
   if (operationParams(request.query).length > 0) return runLinkAction(request, record);
-  const settings = readLinkPatch(bodyOf(request, "link"), record);
+  const { settings, convertTo } = readLinkPatch(bodyOf(request, "link"), record);
   const { peer } = request.world.peerOf(record);
   const target = request.world.resolveHost(settings.connection.remoteHost);
   if (!target || target !== peer) {
     throw badRequest(`connection.remoteHost '${settings.connection.remoteHost}' must designate the link's remote system ${record.peer}`);
   }
+  if (convertTo) convertLinkType(request.world, request.system, record, convertTo);
   updateLinkSettings(request.world, request.system, record, settings);
   return OK;
 }

@@ -149,8 +149,15 @@ export const ACTION_RULES: Readonly<Record<LinkAction, Partial<Record<LinkKind, 
     },
     ACTIVE_ACTIVE: { side: "either", phases: ["replicating"], notPending: true, expected: "a replicating link" },
   },
+  // Failback needs connectivity: the network healthy, certificates shared both ways, and a rebuilt
+  // system's link restored first (documented, "Failover and failback").
   failBack: {
-    ACTIVE_ACTIVE: { side: "failedOverTo", phases: ["failedOver"], expected: "a link failed over to this system" },
+    ACTIVE_ACTIVE: {
+      side: "failedOverTo",
+      phases: ["failedOver"],
+      peer: { reachable: true, hasLink: true, trusted: true },
+      expected: "a link failed over to this system, the other system reachable and holding the link, certificates trusted both ways",
+    },
   },
   restore: {
     ACTIVE_PASSIVE: {
@@ -208,6 +215,42 @@ export const RESTORE_RESENDS_ALL_DATA = true;
 // `failoverSettings.local` as the replica sees it (the primary's `remote`). autoFailover: the replica
 // fails over after it has not reached the primary for autoFailoverMinutes. autoCompleteRecovery: the
 // replica completes recovery once the data is up to date to within autoCompleteRecoveryMinutes.
+// On an active/active link each side's own `local` settings decide whether it fails over to itself
+// (automatic failover is set separately for each side, documented); there is no automatic failback.
+
+// ---------------------------------------------------------------------------------------------
+// Active/active links (docs/replication-model.md, "Active/active links")
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The failover settings an active/active link has, per side (documented: an A/A GET returns only
+ * these in `local` and `remote`). The recovery fields are active/passive only: a create or modify
+ * body that sets them on an active/active link is refused with 400 naming the field (assumed status).
+ */
+export const ACTIVE_ACTIVE_FAILOVER_FIELDS = ["autoFailover", "autoFailoverMinutes"] as const;
+
+/**
+ * Type changes a modify (`POST links/<l>` with `type`) accepts: an active/passive link (either side,
+ * OUTBOUND or INBOUND) becomes active/active (documented). Active/active to active/passive and reversing
+ * the direction are refused (documented as impossible; 400 assumed).
+ */
+export const TYPE_CONVERSIONS: Readonly<Partial<Record<LinkKind, readonly LinkKind[]>>> = { ACTIVE_PASSIVE: ["ACTIVE_ACTIVE"] };
+
+/**
+ * Converting to active/active suspends the link until someone resumes it (documented); the simulator
+ * suspends it on both systems ("Suspended by user" on both; which sides show it is not documented). The
+ * conversion is accepted only while the link replicates and both records exist (assumed: a failed-over
+ * or broken link has no single direction to convert).
+ */
+export const CONVERSION_SUSPENDS_BOTH_SIDES = true;
+
+/**
+ * The same object key written on both systems of an active/active link while nothing replicated
+ * (failed over, suspended, cut off): once replication runs again, the version written last (simulated
+ * write time; equal times broken by the version id) replaces the other on both systems, and the
+ * system whose version was replaced logs it. HCP's own collision handling is not documented here.
+ */
+export const COLLISION_NEWEST_WRITE_WINS = true;
 
 // ---------------------------------------------------------------------------------------------
 // Releases

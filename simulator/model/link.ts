@@ -71,7 +71,8 @@ export interface LinkRecord {
   /** UUID shared by both sides' records of the same link. */
   readonly id: string;
   readonly name: string;
-  readonly type: LinkType;
+  /** Changes only by converting an active/passive link to active/active (topology.ts). */
+  type: LinkType;
   /** Name of the system at the other end. */
   readonly peer: string;
   settings: LinkSettings;

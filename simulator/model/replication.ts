@@ -1,5 +1,5 @@
 import { runAction } from "./actions";
-import { RECOVERY_COMPLETED_MESSAGE, formatTimestamp } from "./assumptions";
+import { COLLISION_NEWEST_WRITE_WINS, RECOVERY_COMPLETED_MESSAGE, formatTimestamp } from "./assumptions";
 import { isFlowingPhase, kindOf, roleOf, setPhase, type LinkRecord } from "./link";
 import type { StoredObject, SystemModel } from "./system";
 import type { Channel, World } from "./world";
@@ -68,12 +68,14 @@ export function linkGroups(world: World): Array<[LinkEnd] | [LinkEnd, LinkEnd]> 
 /**
  * Makes the two views agree. Active/passive: the replica's phase wins (every phase change is sent
  * to the replica); a primary that learns of a failover only now stays read-write (split brain).
- * Active/active: the most recent change wins.
+ * Active/active: the most recent change wins (a failover, at equal times).
  */
 function reconcile(a: LinkEnd, b: LinkEnd, now: number): void {
   if (a.record.pending || b.record.pending) return;
   if (kindOf(a.record.type) === "ACTIVE_ACTIVE") {
-    const [newer, older] = a.record.phaseChangedAt >= b.record.phaseChangedAt ? [a, b] : [b, a];
+    // At the same simulated moment a failover wins: it is never undone by a side that missed it.
+    const aNewer = a.record.phaseChangedAt !== b.record.phaseChangedAt ? a.record.phaseChangedAt > b.record.phaseChangedAt : a.record.phase === "failedOver";
+    const [newer, older] = aNewer ? [a, b] : [b, a];
     setPhase(older.record, newer.record.phase, now);
     older.record.failedOverTo = newer.record.failedOverTo;
     return;
@@ -129,6 +131,7 @@ function transfer(world: World, channel: Channel, flows: Array<[LinkEnd, LinkEnd
     let copied = 0;
     for (const item of orderForSending(pending, from.record)) {
       if (objectBudget < 1 || byteBudget < item.object.data.length) break;
+      if (losesCollision(to, channel, item)) continue; // the other side's newer version travels the other way
       copyObject(to.system, channel, item);
       objectBudget -= 1;
       byteBudget -= item.object.data.length;
@@ -174,8 +177,33 @@ function orderForSending(pending: PendingObject[], record: LinkRecord): PendingO
 }
 
 function copyObject(to: SystemModel, channel: Channel, item: PendingObject): void {
+  const replaced = to.tenant(item.tenant)?.objects.get(item.object.key);
+  const confirmed = confirmedOf(channel, item.tenant);
+  if (replaced && replaced.version !== item.object.version && replaced.version !== confirmed.get(item.object.key)) {
+    // A version written here that never reached the other side: a collision the sender's version wins.
+    to.events.notice(
+      `Object '${item.object.key}' in tenant '${item.tenant}': the version written at ${formatTimestamp(replaced.writtenAt)} on this system ` +
+        `was replaced by the version written at ${formatTimestamp(item.object.writtenAt)} on the other system (the same key was written on both)`,
+    );
+  }
   to.ensureTenant(item.tenant).objects.set(item.object.key, item.object);
-  confirmedOf(channel, item.tenant).set(item.object.key, item.object.version);
+  confirmed.set(item.object.key, item.object.version);
+}
+
+/**
+ * Active/active only (COLLISION_NEWEST_WRITE_WINS): the receiving side holds its own, newer version of the
+ * key that never reached the sender. That version replaces the sender's when it travels the other way.
+ */
+function losesCollision(to: LinkEnd, channel: Channel, item: PendingObject): boolean {
+  if (!COLLISION_NEWEST_WRITE_WINS || roleOf(to.record) !== "peer") return false;
+  const theirs = to.system.tenant(item.tenant)?.objects.get(item.object.key);
+  if (!theirs || theirs.version === item.object.version) return false;
+  if (theirs.version === channel.confirmed.get(item.tenant.toLowerCase())?.get(item.object.key)) return false;
+  return isNewer(theirs, item.object);
+}
+
+function isNewer(a: StoredObject, b: StoredObject): boolean {
+  return a.writtenAt !== b.writtenAt ? a.writtenAt > b.writtenAt : a.version > b.version;
 }
 
 function confirmedOf(channel: Channel, tenant: string): Map<string, string> {
@@ -221,10 +249,10 @@ function finishRecoveryIfDone(world: World, channel: Channel, a: LinkEnd, b: Lin
   channel.carry.clear();
 }
 
-/** autoFailover and autoCompleteRecovery, as the replica's own settings say. */
+/** autoFailover and autoCompleteRecovery, as the replica's own settings say (either side's, on an active/active link). */
 function runAutomaticActions(world: World, channel: Channel, end: LinkEnd, now: number): void {
   const { record, system } = end;
-  if (roleOf(record) !== "replica" || !system.up) return;
+  if (roleOf(record) === "primary" || !system.up) return;
   const peer = world.system(record.peer);
   const reachable = peer !== undefined && world.canTalk(system, peer);
   record.unreachableSince = reachable ? undefined : (record.unreachableSince ?? now);

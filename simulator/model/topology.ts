@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { badRequest, conflict, notFound } from "../errors";
-import { CREATE_REQUIRES_REACHABLE_TRUSTED_PEER, isCrossRelease } from "./assumptions";
-import { defaultSchedule, mirrorRecord, mirrorSchedule, mirrorSettings, type LinkRecord, type LinkSchedule, type LinkSettings, type LinkType } from "./link";
+import { CONVERSION_SUSPENDS_BOTH_SIDES, CREATE_REQUIRES_REACHABLE_TRUSTED_PEER, isCrossRelease } from "./assumptions";
+import { defaultSchedule, mirrorRecord, mirrorSchedule, mirrorSettings, mirrorType, type LinkRecord, type LinkSchedule, type LinkSettings, type LinkType } from "./link";
 import type { SystemModel } from "./system";
 import { untrustedDirections, type World } from "./world";
 
@@ -70,6 +70,33 @@ export function deleteLink(world: World, system: SystemModel, record: LinkRecord
     peer.events.notice(`Link '${record.name}' deleted by ${system.name}`);
   }
   if (!peer?.link(record.name)) world.channels.delete(record.id);
+}
+
+/**
+ * `POST links/<l>` with `type: ACTIVE_ACTIVE` on an active/passive link: both records become active/active
+ * and the link is suspended until someone resumes it (CONVERSION_SUSPENDS_BOTH_SIDES). Refused unless the
+ * link replicates with both records present.
+ */
+export function convertLinkType(world: World, system: SystemModel, record: LinkRecord, type: LinkType): void {
+  const { peer, peerRecord } = world.peerOf(record);
+  const found = world.statusMessage(system, record);
+  if (record.phase !== "replicating" || record.pending) {
+    throw badRequest(`Cannot convert link '${record.name}' to ${type} on ${system.name}: found statusMessage "${found}" (phase ${record.phase}); a conversion needs a replicating link`);
+  }
+  if (!peer || !peerRecord) {
+    throw badRequest(`Cannot convert link '${record.name}' to ${type} on ${system.name}: the link is broken (${record.peer} has no link '${record.name}')`);
+  }
+  record.type = type;
+  peerRecord.type = mirrorType(type);
+  if (!world.canTalk(system, peer)) {
+    throw badRequest(`Cannot convert link '${record.name}' to ${type} on ${system.name}: ${peer.name} cannot be reached`);
+  }
+  for (const holder of [record, peerRecord]) {
+    holder.splitBrain = false;
+    if (CONVERSION_SUSPENDS_BOTH_SIDES || holder === record) holder.suspended = true;
+  }
+  system.events.notice(`Link '${record.name}' converted to ${type}; it is suspended until it is resumed`);
+  peer.events.notice(`Link '${record.name}' converted to ${type} by ${system.name}; it is suspended until it is resumed`);
 }
 
 /** `POST links/<l>`: replaces the settings (already merged with the request) on both sides. */

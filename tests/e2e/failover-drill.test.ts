@@ -59,7 +59,7 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     expect(up.outputs.phase.value).toBe("failedOver");
     expect(up.outputs.replicaAccess.value).toBe("read-write");
     expect(up.outputs.primaryAccess.value).toBe("unreachable");
-    expect((up.outputs.executedSteps.value as Array<{ seedStep: number }>).map((s) => s.seedStep)).toEqual([1, 2]);
+    expect((up.outputs.executedSteps.value as Array<{ number: number }>).map((s) => s.number)).toEqual([1, 2]);
     writtenOnReplica.push(...(await writeObjects(drill.control, "hcp-b", tenant, "during", 25)));
     expect(fs.readFileSync(drill.redirectLog, "utf8")).toMatch(/clients now write to the replica system/);
   });
@@ -87,7 +87,7 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     expect(up.outputs.primaryAccess.value).toBe("read-write");
     expect(up.outputs.replicaAccess.value).toBe("read-only");
     // Step 8 (waiting until nearly up to date) is skipped when recovery has already caught up.
-    const executed = (up.outputs.executedSteps.value as Array<{ seedStep: number }>).map((s) => s.seedStep);
+    const executed = (up.outputs.executedSteps.value as Array<{ number: number }>).map((s) => s.number);
     expect(executed.filter((n) => n !== 8)).toEqual([9, 10, 11]);
     const onPrimary = await drill.control.listObjects("hcp-a", tenant);
     for (const key of [...writtenOnPrimary, ...writtenOnReplica]) expect(onPrimary).toContain(key);

@@ -55,7 +55,7 @@ describe("rebuilt primary on an older release (cross-release link)", () => {
     expect(await accepted).toBe("link-ab");
     const result = await up;
 
-    const executed = (result.outputs.executedSteps.value as Array<{ seedStep: number; outcome: string }>).map((s) => s.seedStep);
+    const executed = (result.outputs.executedSteps.value as Array<{ number: number; outcome: string }>).map((s) => s.number);
     expect(executed).toEqual(expect.arrayContaining([3, 4, 5, 6, 7, 9, 10, 11]));
     expect(result.outputs.phase.value).toBe("replicating");
     expect(result.outputs.primaryAccess.value).toBe("read-write");
@@ -91,10 +91,10 @@ describe("provider killed in the middle of recovery", () => {
 
     const second = await drill.local.stack.up({ onOutput: drill.onOutput });
     expect(second.outputs.phase.value).toBe("replicating");
-    const executed = second.outputs.executedSteps.value as Array<{ seedStep: number; outcome: string }>;
+    const executed = second.outputs.executedSteps.value as Array<{ number: number; outcome: string }>;
     // The second run plans from the observed phase (recovering): begin recovery is not run again.
-    expect(executed.filter((s) => s.outcome === "done").map((s) => s.seedStep)).not.toContain(7);
-    expect(executed.map((s) => s.seedStep)).toEqual(expect.arrayContaining([9, 10, 11]));
+    expect(executed.filter((s) => s.outcome === "done").map((s) => s.number)).not.toContain(7);
+    expect(executed.map((s) => s.number)).toEqual(expect.arrayContaining([9, 10, 11]));
     const counts = await drill.control.requestCounts("hcp-b");
     expect(counts.byRoute["POST /mapi/services/replication/links/{link}?beginRecovery"]).toBe(1);
     expect(counts.byRoute["POST /mapi/services/replication/links/{link}?completeRecovery"]).toBe(1);

@@ -43,7 +43,7 @@ async function failure(p: Promise<unknown>): Promise<WorkflowError> {
   throw new Error("expected the transition to fail");
 }
 
-const outcomes = (executed: { seedStep: number; outcome: string }[]) => executed.map((e) => `${e.seedStep}:${e.outcome}`);
+const outcomes = (executed: { label: string; outcome: string }[]) => executed.map((e) => `${e.label}:${e.outcome}`);
 
 describe("runTransition", () => {
   it("fails over while the primary is down, then tells the operator to redirect clients", async () => {
@@ -85,7 +85,7 @@ describe("runTransition", () => {
     expect(outcomes(result.executed)).toEqual([
       "3:done", "4:done", "5:done", "6:done", "7:done", "8:done", "9:done", "10:done", "11:noticed",
     ]);
-    expect(result.executed.map((e) => e.seedStep)).toEqual([...result.executed.map((e) => e.seedStep)].sort((a, b) => a - b));
+    expect(result.executed.map((e) => e.number)).toEqual([...result.executed.map((e) => e.number ?? 0)].sort((a, b) => a - b));
     expect(result.phase).toBe("replicating");
 
     // the plan up front

@@ -115,7 +115,7 @@ const DECLARED: DeclaredState[] = ["replicating", "failedOver", "recovering"];
 
 function seeds(plan: Plan): number[] {
   if (!plan.ok) throw new Error(`refused: ${plan.refusal.reason}`);
-  return plan.steps.map((s) => s.seedStep);
+  return plan.steps.map((s) => s.number ?? Number.NaN);
 }
 
 describe("planTransition: declared x observed phase x reachability", () => {
@@ -227,7 +227,7 @@ describe("planTransition: conditional steps", () => {
   it("marks kinds, sides and actions", () => {
     const plan = planTransition("replicating", obs({ primary: null, replica: "Failed over", primaryVersion: "7.0", replicaVersion: "9.2" }), OPTS);
     if (!plan.ok) throw new Error("refused");
-    const byStep = Object.fromEntries(plan.steps.map((s) => [s.seedStep, s]));
+    const byStep = Object.fromEntries(plan.steps.map((s) => [s.number, s]));
     expect(byStep[5]).toMatchObject({ kind: "action", side: "replica", action: "restore", id: "restoreLink" });
     expect(byStep[6]).toMatchObject({ kind: "operator", side: "primary", id: "acceptPendingRequest" });
     expect(byStep[7]).toMatchObject({ kind: "action", side: "replica", action: "beginRecovery" });
@@ -237,13 +237,13 @@ describe("planTransition: conditional steps", () => {
     expect(byStep[3]).toMatchObject({ kind: "check" });
     const fo = planTransition("failedOver", phaseObs("replicating", "both"), OPTS);
     if (!fo.ok) throw new Error("refused");
-    expect(fo.steps[0]).toMatchObject({ seedStep: 1, kind: "action", side: "replica", action: "failOver" });
+    expect(fo.steps[0]).toMatchObject({ number: 1, kind: "action", side: "replica", action: "failOver" });
   });
 });
 
 describe("planTransition: refusals", () => {
   const refusal = (plan: Plan) => {
-    if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.seedStep).join(",")}`);
+    if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.number).join(",")}`);
     return plan.refusal;
   };
 
@@ -264,12 +264,10 @@ describe("planTransition: refusals", () => {
     expect(r2.wayForward).toContain('"recovering"');
   });
 
-  it("refuses an active/active link", () => {
+  it("takes an active/active link to the active/active table (tests/planner/activeActive.test.ts)", () => {
     const o = obs({ primary: link("ACTIVE_ACTIVE", "Synchronizing data"), replica: link("ACTIVE_ACTIVE", "Synchronizing data") });
-    const r = refusal(planTransition("failedOver", o, OPTS));
-    expect(r.reason).toContain("type ACTIVE_ACTIVE");
-    expect(r.expected).toContain("ACTIVE_PASSIVE");
-    expect(r.wayForward).toContain("failBack");
+    const plan = planTransition("failedOver", o, OPTS);
+    expect(plan.ok && plan.source?.workflow).toBe("activeActive");
   });
 
   it("says to swap primary and replica when the link runs the other way", () => {

@@ -104,9 +104,19 @@ describe("ReplicationFailover", () => {
 describe("ReplicationLink", () => {
   test.each<[string, (i: LinkInputs) => void, dynamic.CheckFailure[]]>([
     [
-      "ACTIVE_ACTIVE link type",
-      (i) => ((i as { type: string }).type = "ACTIVE_ACTIVE"),
-      [{ property: "type", reason: 'type must be one of "ACTIVE_PASSIVE"; got "ACTIVE_ACTIVE"' }],
+      "unknown link type",
+      (i) => ((i as { type: string }).type = "OUTBOUND"),
+      [{ property: "type", reason: 'type must be one of "ACTIVE_PASSIVE", "ACTIVE_ACTIVE"; got "OUTBOUND"' }],
+    ],
+    [
+      "recovery settings on an active/active link",
+      (i) => ((i.type = "ACTIVE_ACTIVE"), (i.failoverSettings = { local: { autoCompleteRecovery: true } })),
+      [
+        {
+          property: "failoverSettings.local.autoCompleteRecovery",
+          reason: "failoverSettings.local.autoCompleteRecovery applies to active/passive links only; an active/active link has autoFailover and autoFailoverMinutes on each side",
+        },
+      ],
     ],
     [
       "bad priority",
@@ -143,7 +153,7 @@ describe("ReplicationCertificateTrust", () => {
 });
 
 test("no MAPI request reached either system during all these checks", async () => {
-  expect(checksRun).toBe(14);
+  expect(checksRun).toBe(15);
   expect(await totals(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 

@@ -273,9 +273,9 @@ export const STEP = {
 
 export const steps = (...numbers: (keyof typeof STEP)[]): string[] => numbers.map((n) => STEP[n]);
 
-/** `[seedStep, outcome]` of each executed step, for compact assertions. */
-export const executed = (outs: { executedSteps?: Array<{ seedStep: number; outcome: string }> }): Array<[number, string]> =>
-  (outs.executedSteps ?? []).map((s) => [s.seedStep, s.outcome]);
+/** `[number, outcome]` of each executed step, for compact assertions. */
+export const executed = (outs: { executedSteps?: Array<{ number?: number; outcome: string }> }): Array<[number | undefined, string]> =>
+  (outs.executedSteps ?? []).map((s) => [s.number, s.outcome]);
 
 /** A rejection in Pulumi's partial-state shape. */
 export interface PartialStateError<P> extends Error {
