@@ -73,7 +73,7 @@ export class ReplicationSite extends pulumi.ComponentResource {
         link: intent.linkName,
         primary: system(intent.primary),
         replica: system(intent.replica),
-        // "suspended" and failOverTo are the replica-failure and active/active inputs of ReplicationFailover.
+        // "suspended" is the replica-failure state of ReplicationFailover (DESIGN.md, resource 3).
         state: intent.state as FailoverState,
         ...(intent.failOverTo ? { failOverTo: intent.failOverTo } : {}),
         dnsFailover: intent.dnsFailover,
