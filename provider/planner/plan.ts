@@ -32,9 +32,6 @@ function reachabilityNote(side: "primary" | "replica", obs: Observation, opts: P
   return `${label} cannot be reached${error ? ` (${error})` : ""}`;
 }
 
-/** Until the tests follow: every plan numbered as the 7.x table. */
-const NUMBER_BY_EDITION = false;
-
 /** "6", or "before step 6" / "after step 5" for a step the edition does not number. */
 export function stepLabel(workflow: Workflow, index: number, edition: Edition): string {
   const own = workflow.steps[index].numbers[edition];
@@ -230,7 +227,7 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   if (unread) return unread;
 
   const workflow = chooseWorkflow(declared, { declared, analysis: a, obs, opts });
-  const edition: Edition = NUMBER_BY_EDITION ? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion) : "7.x";
+  const edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
   const ctx: PlanContext = { declared, analysis: a, obs, opts, edition };
   const source = { workflow: workflow.id, edition, document: `${DOCUMENT_TITLE[edition]}, ${workflow.name}` };
   const route = workflow.routes[declared];

@@ -56,6 +56,11 @@ export interface PlanOptions {
   replicaName: string;
   /** What the resource remembers of the link between runs. */
   memory?: LinkMemory;
+  /**
+   * Number the steps as this edition's table, whatever the versions read: a run keeps the edition of its
+   * first plan, as a poll that reads one system only does not see both releases.
+   */
+  edition?: Edition;
 }
 
 /** What a ReplicationFailover remembers of its link between runs: one record, kept in its state. */
