@@ -1,6 +1,7 @@
 /**
  * ReplicationFailover: which system of an active/passive link is active. `state` is the declared
- * direction; preview shows the documented steps that `up` will run to get there.
+ * direction; preview shows the documented steps (primary-failure or replica-failure workflow) that `up`
+ * will run to get there.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,8 +9,8 @@ import { lazyProvider } from "./lazyProvider";
 import { HcpSystem, SystemConnection } from "./system";
 import { secretSystem } from "./secrets";
 
-export type FailoverState = "replicating" | "failedOver" | "recovering";
-export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
+export type FailoverState = "replicating" | "failedOver" | "recovering" | "suspended";
+export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering", "suspended"];
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";
 
@@ -20,7 +21,10 @@ export interface ReplicationFailoverArgs {
   primary: HcpSystem;
   /** The system that takes over when the primary fails. */
   replica: HcpSystem;
-  /** "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery begun). */
+  /**
+   * "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery
+   * begun), "suspended" (primary active, the link suspended on it while the replica is down).
+   */
   state: pulumi.Input<FailoverState>;
   /** Whether HCP's DNS failover redirects clients; when false the plan says when clients must be redirected. */
   dnsFailover?: pulumi.Input<boolean>;

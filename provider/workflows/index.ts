@@ -3,9 +3,10 @@
  * its table here (and its phase readings in planner/phase.ts).
  */
 import { primaryFailure } from "./primaryFailure";
+import { replicaFailure } from "./replicaFailure";
 import type { Workflow } from "./types";
 
-export const WORKFLOWS: readonly Workflow[] = [primaryFailure];
+export const WORKFLOWS: readonly Workflow[] = [primaryFailure, replicaFailure];
 
-export { primaryFailure };
+export { primaryFailure, replicaFailure };
 export type * from "./types";
