@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planSite, describeSiteRefusal } from "../site/plan";
 import { describeOrder } from "../site/warnings";
 import type { LinkIntent, SiteDeclaration, SiteLinkType } from "../site/types";
-import { ReplicationFailover, type ReplicationFailoverArgs, type FailoverState } from "./replicationFailover";
+import { ReplicationFailover, type ReplicationFailoverArgs } from "./replicationFailover";
 import { SiteCoverage } from "./siteCoverage";
 import type { HcpSystem } from "./system";
 
@@ -73,14 +73,13 @@ export class ReplicationSite extends pulumi.ComponentResource {
         link: intent.linkName,
         primary: system(intent.primary),
         replica: system(intent.replica),
-        // "suspended" is the replica-failure state of ReplicationFailover (DESIGN.md, resource 3).
-        state: intent.state as FailoverState,
+        state: intent.state,
         ...(intent.failOverTo ? { failOverTo: intent.failOverTo } : {}),
         dnsFailover: intent.dnsFailover,
         completeRecoveryWhenBehindSeconds: args.completeRecoveryWhenBehindSeconds,
         waitTimeoutSeconds: args.waitTimeoutSeconds,
         pollIntervalSeconds: args.pollIntervalSeconds,
-      } as ReplicationFailoverArgs;
+      } satisfies ReplicationFailoverArgs;
       failovers[intent.linkName] = new ReplicationFailover(`${name}-${intent.linkName}`, failoverArgs, {
         parent: this,
         dependsOn: [this.coverage, ...intent.after.map((l) => failovers[l] as ReplicationFailover)],
