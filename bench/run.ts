@@ -17,7 +17,7 @@ import { runFailoverBench } from "./failover";
 import { runPollingBench } from "./polling";
 import { renderResults, type BenchResults } from "./report";
 import { runScale } from "./scale";
-import { runSiteBench } from "./site";
+import { runSiteBench, renderSiteSection, withSiteSection } from "./site";
 
 const TENANTS_PER_LINK = 100;
 const LATENCY_PROBE = { links: 10, ms: 300 };
@@ -109,6 +109,10 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(projectRoot, "dist/bench/last-run.json"), JSON.stringify(results, null, 2));
   if (full && process.env.BENCH_WRITE_DOCS !== "0") {
     writeDocs(body);
+  } else if (results.site && sections.size === 1 && process.env.BENCH_WRITE_DOCS !== "0") {
+    const doc = path.join(projectRoot, "docs/benchmarks.md");
+    fs.writeFileSync(doc, withSiteSection(fs.readFileSync(doc, "utf8"), renderSiteSection(results.site)));
+    log("wrote the whole-site section of docs/benchmarks.md");
   } else {
     log(`partial run (or BENCH_WRITE_DOCS=0): docs/benchmarks.md left as it is; raw results in dist/bench/last-run.json`);
   }
