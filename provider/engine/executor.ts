@@ -12,7 +12,7 @@ import type { MapiClient } from "../mapi/client";
 import { formatStep, stepRef } from "../planner/format";
 import { primaryLabel, replicaLabel, sideLabel } from "../planner/labels";
 import { dataBehind, describeRefusal, evaluateCheck, planTransition, tableStep } from "../planner/plan";
-import type { DeclaredState, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
+import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
 import {
   type ExecutedStep,
   formatDuration,
@@ -133,6 +133,8 @@ class Transition {
   private readonly handled = new Set<string>();
   private obs: Observation | undefined;
   private plan: Plan | undefined;
+  /** The edition the first plan numbered its steps by: the whole run keeps it. */
+  private edition: Edition | undefined;
   /** The last phase a plan could be made in: it settles readings that fault messages make ambiguous. */
   private lastKnownPhase: LinkPhase | undefined;
 
@@ -238,7 +240,8 @@ class Transition {
     }
     this.obs = obs;
     const memory = { ...this.req.options.memory, ...(this.lastKnownPhase ? { lastKnownPhase: this.lastKnownPhase } : {}) };
-    this.plan = planTransition(this.req.declared, obs, { ...this.req.options, memory });
+    this.plan = planTransition(this.req.declared, obs, { ...this.req.options, memory, ...(this.edition ? { edition: this.edition } : {}) });
+    if (this.plan.ok && this.plan.source && !this.edition) this.edition = this.plan.source.edition;
     if (this.plan.phase !== "unknown") this.lastKnownPhase = this.plan.phase;
     return this.plan;
   }

@@ -250,7 +250,7 @@ export function isCrossRelease(a: string | undefined, b: string | undefined): bo
  * whatever this says.
  */
 export function restoreLeavesPendingRequest(a: string | undefined, b: string | undefined): boolean {
-  return isCrossRelease(a, b);
+  return isCrossRelease(a, b) && editionOf(a, b) === "7.x";
 }
 
 /**

@@ -18,13 +18,19 @@ function capitalise(text: string): string {
 }
 
 /**
- * `["1. On hcp-b (replica), fail over link link-ab", "2. …"]`; `[]` when nothing is to be done; for a
- * refusal, four lines: Refused, Found, Expected, Way forward. Warnings follow the steps they concern.
+ * `["HCP System Management Help 9.x, Primary system failure workflow:", "1. On hcp-b (replica), fail over
+ * link link-ab", "2. …"]`: the document once, then its numbered steps; `[]` when nothing is to be done; for
+ * a refusal, four lines: Refused, Found, Expected, Way forward. Warnings follow the steps they concern.
  */
 export function formatPlan(plan: Plan): string[] {
   if (!plan.ok) {
     const r = plan.refusal;
     return [`Refused: ${r.reason}`, `Found: ${r.found}`, `Expected: ${r.expected}`, `Way forward: ${r.wayForward}`];
   }
-  return [...plan.steps.map(formatStep), ...(plan.steps.length > 0 ? (plan.warnings ?? []).map((w) => `Warning: ${w}`) : [])];
+  if (plan.steps.length === 0) return [];
+  return [
+    ...(plan.source ? [`${plan.source.document}:`] : []),
+    ...plan.steps.map(formatStep),
+    ...(plan.warnings ?? []).map((w) => `Warning: ${w}`),
+  ];
 }

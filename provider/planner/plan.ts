@@ -34,9 +34,6 @@ function reachabilityNote(side: "primary" | "replica", obs: Observation, opts: P
   return `${label} cannot be reached${error ? ` (${error})` : ""}`;
 }
 
-/** Until the tests follow: every plan numbered as the 7.x table. */
-const NUMBER_BY_EDITION = false;
-
 /** "6", or "before step 6" / "after step 5" for a step the edition does not number. */
 export function stepLabel(workflow: Workflow, index: number, edition: Edition): string {
   const own = workflow.steps[index].numbers[edition];
@@ -250,7 +247,7 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   const onePrimary = linkType === "ACTIVE_PASSIVE" && opts.failOverTo === "primary" && seen;
   const workflow = onePrimary ? undefined : chooseWorkflow(declared, { declared, analysis: a, obs, opts }, linkType);
   if (!workflow) return refuse(a.phase, noWorkflowFor(declared, linkType, opts));
-  const edition: Edition = NUMBER_BY_EDITION ? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion) : "7.x";
+  const edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
   const ctx: PlanContext = { declared, analysis: a, obs, opts, edition };
   const unread = workflow.unreadable?.(ctx);
   if (unread) return refuse(a.phase, unread);

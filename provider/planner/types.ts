@@ -58,6 +58,11 @@ export interface PlanOptions {
   memory?: LinkMemory;
   /** The system that keeps serving while failed over (active/active links; default "replica"). */
   failOverTo?: "replica" | "primary";
+  /**
+   * Number the steps as this edition's table, whatever the versions read: a run keeps the edition of its
+   * first plan, as a poll that reads one system only does not see both releases.
+   */
+  edition?: Edition;
 }
 
 /** What a ReplicationFailover remembers of its link between runs: one record, kept in its state. */
