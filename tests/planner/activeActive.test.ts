@@ -136,6 +136,7 @@ describe("active/active plans", () => {
   it("failing back from a rebuilt A: the whole numbered table from step 3, warning of keys written on both sides", () => {
     const plan = planTransition("replicating", aa("replica", null, "Failed over"), opts("replica"));
     expect(formatPlan(plan)).toEqual([
+      "HCP System Management Help 9.x, System failure workflow with an active/active link:",
       "3. Check that hcp-a (primary) and hcp-b (replica) trust each other's replication server certificates, re-exchanged if hcp-a was rebuilt (ensured by ReplicationCertificateTrust resources)",
       "4. Check the configuration of link link-ab on hcp-b (replica) (applied by the ReplicationLink resource)",
       "5. On hcp-b (replica), restore link link-ab (it is missing on hcp-a (primary))",
@@ -144,14 +145,14 @@ describe("active/active plans", () => {
         "(this provider's reading: HCP's handling of such collisions is not documented in its sources). MAPI cannot list objects: if clients wrote to hcp-a (primary) " +
         "as well as hcp-b (replica) since the failover, compare the namespaces (or copy out what must be kept) before running `pulumi up`.",
     ]);
-    expect(plan.ok && plan.source?.document).toBe("HCP System Management Help 7.x, System failure workflow with an active/active link");
+    expect(plan.ok && plan.source?.document).toBe("HCP System Management Help 9.x, System failure workflow with an active/active link");
   });
 
   it("failing over to the primary names it in every step; DNS failover on drops the redirect notice", () => {
     const plan = planTransition("failedOver", aa("primary", "down", "Stalled link"), opts("primary", { dnsFailover: true }));
-    expect(formatPlan(plan)).toEqual(["1. On hcp-a (primary), fail over link link-ab (hcp-a (primary) keeps serving)"]);
+    expect(formatPlan(plan)).toEqual(["HCP System Management Help 9.x, System failure workflow with an active/active link:", "1. On hcp-a (primary), fail over link link-ab (hcp-a (primary) keeps serving)"]);
     const withNotice = planTransition("failedOver", aa("primary", "down", "Stalled link"), opts("primary"));
-    expect(formatPlan(withNotice)[1]).toBe("2. DNS failover is off: direct clients to write only to hcp-a (primary)");
+    expect(formatPlan(withNotice)[2]).toBe("2. DNS failover is off: direct clients to write only to hcp-a (primary)");
   });
 
   it("a planned failover with both up warns that both stay read-write", () => {

@@ -47,6 +47,7 @@ test("A down: fail over to B (steps 1-2); objects on B; A back: fail back from B
   await t.env.sc.takeDown(PRIMARY);
   const preview = await d.preview(declare("failedOver"));
   expect(preview.checked.plannedSteps).toEqual([
+    "HCP System Management Help 9.x, System failure workflow with an active/active link:",
     "1. On hcp-b (replica), fail over link link-aa (hcp-b (replica) keeps serving)",
     "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
   ]);
@@ -57,8 +58,8 @@ test("A down: fail over to B (steps 1-2); objects on B; A back: fail back from B
 
   await t.env.sc.bringUp(PRIMARY);
   const back = await d.preview(declare("replicating"));
-  expect(back.checked.plannedSteps?.slice(0, 3).map((l) => l.split(".")[0])).toEqual(["3", "4", "6"]);
-  expect(back.checked.plannedSteps?.[3]).toMatch(/^Warning: objects written on both systems while link link-aa was failed over: after failBack \(step 6\) the version written last/);
+  expect(back.checked.plannedSteps?.slice(1, 4).map((l) => l.split(".")[0])).toEqual(["3", "4", "6"]);
+  expect(back.checked.plannedSteps?.[4]).toMatch(/^Warning: objects written on both systems while link link-aa was failed over: after failBack \(step 6\) the version written last/);
   const up = await d.up(declare("replicating"));
   expect(up.outs).toMatchObject({ activeSystem: "both", phase: "replicating", primaryAccess: "read-write" });
   expect(numbers(up.outs)).toEqual([["3", "done"], ["4", "done"], ["6", "done"]]);
@@ -83,7 +84,7 @@ test("A rebuilt: certificates, restore from B (step 5) and failBack; every objec
   await b.uploadCertificate(await a.getServerCertificate());
 
   const preview = await d.preview(declare("replicating"));
-  expect(preview.checked.plannedSteps?.slice(0, 4).map((l) => l.split(".")[0])).toEqual(["3", "4", "5", "6"]);
+  expect(preview.checked.plannedSteps?.slice(1, 5).map((l) => l.split(".")[0])).toEqual(["3", "4", "5", "6"]);
   const up = await d.up(declare("replicating"));
   expect(numbers(up.outs)).toEqual([["3", "done"], ["4", "done"], ["5", "done"], ["6", "done"]]);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(1);
@@ -95,7 +96,7 @@ test("failOverTo primary with B down: every step on A; activeSystem primary, the
   await d.up(declare("replicating", { failOverTo: "primary" }));
   await t.env.sc.takeDown(REPLICA);
   const over = await d.up(declare("failedOver", { failOverTo: "primary" }));
-  expect(over.checked.plannedSteps?.[0]).toBe("1. On hcp-a (primary), fail over link link-aa (hcp-a (primary) keeps serving)");
+  expect(over.checked.plannedSteps?.[1]).toBe("1. On hcp-a (primary), fail over link link-aa (hcp-a (primary) keeps serving)");
   expect(over.outs).toMatchObject({ activeSystem: "primary", replicaAccess: "unreachable" });
   const keys = await writeObjects(t.env.sc, PRIMARY, TENANT, "on-a", 3);
   await t.env.sc.bringUp(REPLICA);
