@@ -83,7 +83,7 @@ const EXPECTED: Record<string, Record<string, number[] | string>> = {
     "failed over, A down": 'failing back (step 3 onwards) needs it back online | phase failedOver; A unreachable | A back online and reachable | Keep state "failedOver" (B keeps serving) until A answers again',
     "failed over, A rebuilt": [3, 4, 5, 6],
     "failed over, B down": "); the next step (3. Check that A and B trust each other's replication server certificates",
-    "failed over, A not told yet": [3, 4, 6],
+    "failed over, A not told yet": 'A answers but reports "Stalled link" for link link-ab, not "Failed over": it is not in contact with B, so failing back (step 6) cannot run',
     suspended: "is suspended on A",
     "no link on either": [4],
     "both down": "Neither system can be reached",
