@@ -9,7 +9,7 @@
  */
 import { CONSOLE_REPLICATION_PAGE, SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
-import { formatStep, stepRef } from "../planner/format";
+import { formatStep, stepPhrase, stepRef } from "../planner/format";
 import { primaryLabel, replicaLabel, sideLabel } from "../planner/labels";
 import { dataBehind, describeRefusal, evaluateCheck, planTransition, tableStep } from "../planner/plan";
 import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
@@ -216,7 +216,7 @@ class Transition {
     if (left.length > 0) {
       throw new WorkflowStepError(
         `After its steps ran, link ${req.options.linkName} is in phase ${plan.phase} and still needs ` +
-          `${left.map((s) => `step ${s.label} (${s.title})`).join(", ")}, which ran in this run without effect. ` +
+          `${left.map((s) => `${stepPhrase(s)} (${s.title})`).join(", ")}, which ran in this run without effect. ` +
           `Check the systems' event logs, then re-run \`pulumi up\`.`,
         { causeMessage: "steps ran without effect", executed: this.executed, ...this.last },
       );
@@ -233,7 +233,7 @@ class Transition {
       obs = await this.req.observe(purpose);
     } catch (err) {
       throw new WorkflowStepError(
-        `Reading the systems${step ? ` for step ${step.label} (${step.title})` : ""} failed: ${errorText(err)}. ` +
+        `Reading the systems${step ? ` for ${stepPhrase(step)} (${step.title})` : ""} failed: ${errorText(err)}. ` +
           `Re-run \`pulumi up\` to resume.`,
         { ...(step ? { step } : {}), causeMessage: errorText(err), executed: this.executed, ...this.last },
       );
@@ -423,8 +423,8 @@ class Transition {
       const backwards = plan.steps.find((s) => isBefore(s, step) && s.kind !== "check" && s.kind !== "notice");
       if (backwards) {
         throw new WorkflowStepError(
-          `While waiting in step ${step.label} (${step.title}), link ${req.options.linkName} moved back to phase ` +
-            `${plan.phase}: step ${backwards.label} (${backwards.title}) is needed again` +
+          `While waiting in ${stepPhrase(step)} (${step.title}), link ${req.options.linkName} moved back to phase ` +
+            `${plan.phase}: ${stepPhrase(backwards)} (${backwards.title}) is needed again` +
             `${step.kind === "operator" ? " (was the request rejected in the console?)" : ""}. Nothing was repeated; ` +
             `re-run \`pulumi up\` to continue from there.`,
           { step, causeMessage: `moved back to phase ${plan.phase}`, executed: this.executed, ...this.last },

@@ -87,9 +87,12 @@ export const STATUS_MESSAGES = {
   receiving: "Receiving data",
   /** Both sides once failed over (the primary only once it is reachable again). */
   failedOver: "Failed over",
-  /** Primary (receiver) of a cross-release restore waiting to be accepted in its console. */
+  /**
+   * The system asked to accept a cross-release restore in its console: the primary when the replica
+   * restored the link (primary failure), the replica when the primary did (replica failure).
+   */
   pending: "Pending",
-  /** Replica (sender) of a cross-release restore waiting for the primary to accept it. */
+  /** The system that sent a cross-release restore, waiting for the other to accept it. */
   pendingRemoteReply: "Pending remote reply",
   /** Replica after beginRecovery. */
   recovering: "Recovering data",
@@ -130,7 +133,7 @@ export const DEGRADED_REPLICATING_MESSAGES: readonly string[] = [
 export const REPLICA_MESSAGES_IN_CONTACT: readonly string[] = [STATUS_MESSAGES.recovering, STATUS_MESSAGES.completing];
 
 /** Phases of an active/passive link as the model page names them (a subset of the planner's LinkPhase). */
-export type ModelPhase = "replicating" | "failedOver" | "pendingAcceptance" | "recovering" | "completing";
+export type ModelPhase = "replicating" | "failedOver" | "pendingAcceptance" | "pendingReplicaAcceptance" | "recovering" | "completing";
 
 /**
  * The replica's `statusMessage` per phase (the replica column of the model table). The replica is
@@ -141,6 +144,8 @@ export const REPLICA_MESSAGE_PHASE: Readonly<Record<string, ModelPhase>> = {
   [STATUS_MESSAGES.receiving]: "replicating",
   [STATUS_MESSAGES.failedOver]: "failedOver",
   [STATUS_MESSAGES.pendingRemoteReply]: "pendingAcceptance",
+  /** Replica failure: the primary restored the link onto a rebuilt replica of another release. */
+  [STATUS_MESSAGES.pending]: "pendingReplicaAcceptance",
   [STATUS_MESSAGES.recovering]: "recovering",
   [STATUS_MESSAGES.completing]: "completing",
 };
@@ -155,6 +160,7 @@ export const PRIMARY_MESSAGE_PHASE: Readonly<Record<string, ModelPhase>> = {
   [STATUS_MESSAGES.sending]: "replicating",
   [STATUS_MESSAGES.failedOver]: "failedOver",
   [STATUS_MESSAGES.pending]: "pendingAcceptance",
+  [STATUS_MESSAGES.pendingRemoteReply]: "pendingReplicaAcceptance",
 };
 
 type TenantAccess = "read-write" | "read-only";
@@ -168,6 +174,7 @@ export const TENANT_ACCESS: Readonly<Record<ModelPhase, { primary: TenantAccess;
   replicating: { primary: "read-write", replica: "read-only" },
   failedOver: { primary: "read-only", replica: "read-write" },
   pendingAcceptance: { primary: "read-only", replica: "read-write" },
+  pendingReplicaAcceptance: { primary: "read-write", replica: "read-only" },
   recovering: { primary: "read-only", replica: "read-write" },
   completing: { primary: "read-only", replica: "read-only" },
 };

@@ -13,6 +13,11 @@ export function stepRef(step: Pick<PlannedStep, "number" | "label">): string {
   return step.number !== undefined ? `Step ${step.label}` : `Step (${step.label})`;
 }
 
+/** How a sentence names a step: `step 6`, or `the step before step 6`. */
+export function stepPhrase(step: Pick<PlannedStep, "number" | "label">): string {
+  return step.number !== undefined ? `step ${step.label}` : `the step ${step.label}`;
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -151,8 +151,9 @@ function absentRefusal(declared: DeclaredState, a: PhaseAnalysis, obs: Observati
     found: a.detail,
     expected: `${L} on ${R} (type INBOUND)${declared === "replicating" ? "" : `, to ${declared === "failedOver" ? "fail over to" : "recover from"}`}`,
     wayForward: primaryHasIt
-      ? `${R} lost the link (rebuilt?). That is the replica-failure workflow, not this one: on ${P} suspend the ` +
-        `link, exchange certificates, restore it on ${P} and resume it. Also check linkName.`
+      ? `${R} lost the link (rebuilt?). That is the replica-failure workflow, not this one: declare state ` +
+        `"suspended" while ${R} is down (${P} keeps serving), then "replicating" once it is back to exchange ` +
+        `certificates, restore the link from ${P} and resume it. Also check linkName.`
       : `Create the link with a ReplicationLink resource (on ${P}) and make this resource depend on it; check ` +
         `linkName. There is nothing to fail over while the link does not exist.`,
   };

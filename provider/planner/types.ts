@@ -7,17 +7,18 @@ import type { CheckId, Edition, StepKind, StepSide, WorkflowId } from "../workfl
 
 export type { LinkAction, LinkView };
 
-/** The direction the user declares for the link. */
-export type DeclaredState = "replicating" | "failedOver" | "recovering";
+/** The direction the user declares for the link ("suspended": the replica is down, the primary serves). */
+export type DeclaredState = "replicating" | "failedOver" | "recovering" | "suspended";
 
 /** Every declared state, for validation messages. */
-export const DECLARED_STATES: readonly DeclaredState[] = ["replicating", "failedOver", "recovering"];
+export const DECLARED_STATES: readonly DeclaredState[] = ["replicating", "failedOver", "recovering", "suspended"];
 
 /** Where the link is, derived from both systems (see docs/replication-model.md). */
 export type LinkPhase =
   | "replicating"
   | "failedOver"
   | "pendingAcceptance"
+  | "pendingReplicaAcceptance"
   | "recovering"
   | "completing"
   | "suspended"

@@ -26,7 +26,16 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   return c.failures;
 }
 
-const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
+const KNOWN_PHASES: readonly string[] = [
+  "replicating",
+  "failedOver",
+  "pendingAcceptance",
+  "pendingReplicaAcceptance",
+  "recovering",
+  "completing",
+  "suspended",
+  "absent",
+];
 
 /** A memory record from stored values, keeping only a phase the planner knows. */
 function memoryFrom(lastKnownPhase: string | undefined, splitBrain: boolean | undefined): LinkMemory {
@@ -47,6 +56,7 @@ const REACHED_IN: Readonly<Record<FailoverInputs["state"], readonly string[]>> =
   replicating: ["replicating"],
   failedOver: ["failedOver", "pendingAcceptance"],
   recovering: ["recovering"],
+  suspended: ["suspended"],
 };
 
 function planOptions(inputs: FailoverInputs, memory: LinkMemory = {}): PlanOptions {
@@ -116,6 +126,7 @@ function declaredFor(phase: string, current: FailoverInputs["state"]): FailoverI
   if (phase === "failedOver" || phase === "pendingAcceptance") return "failedOver";
   if (phase === "recovering") return current === "replicating" ? "replicating" : "recovering";
   if (phase === "completing") return "replicating";
+  if (phase === "suspended") return current === "replicating" ? "replicating" : "suspended";
   return current;
 }
 

@@ -1,7 +1,8 @@
 /**
  * ReplicationFailover: which system of a link is active. `state` is the declared direction; preview
- * shows the documented steps that `up` will run to get there. On an active/active link both systems
- * serve while it replicates, and `failOverTo` names the one that keeps serving when it is failed over.
+ * shows the documented steps (primary-failure, replica-failure or active/active workflow) that `up` will
+ * run to get there. On an active/active link both systems serve while it replicates, and `failOverTo`
+ * names the one that keeps serving when it is failed over.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,8 +10,8 @@ import { lazyProvider } from "./lazyProvider";
 import { HcpSystem, SystemConnection } from "./system";
 import { secretSystem } from "./secrets";
 
-export type FailoverState = "replicating" | "failedOver" | "recovering";
-export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
+export type FailoverState = "replicating" | "failedOver" | "recovering" | "suspended";
+export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering", "suspended"];
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";
 
@@ -25,7 +26,10 @@ export interface ReplicationFailoverArgs {
   primary: HcpSystem;
   /** The system that takes over when the primary fails. */
   replica: HcpSystem;
-  /** "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery begun). */
+  /**
+   * "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery
+   * begun), "suspended" (primary active, the link suspended on it while the replica is down).
+   */
   state: pulumi.Input<FailoverState>;
   /**
    * Active/active links: the system that keeps serving while failed over (default "replica"); the plan

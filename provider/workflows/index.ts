@@ -4,9 +4,10 @@
  */
 import { activeActive, activeActiveToPrimary } from "./activeActive";
 import { primaryFailure } from "./primaryFailure";
+import { replicaFailure } from "./replicaFailure";
 import type { Workflow } from "./types";
 
-export const WORKFLOWS: readonly Workflow[] = [primaryFailure, activeActive, activeActiveToPrimary];
+export const WORKFLOWS: readonly Workflow[] = [primaryFailure, replicaFailure, activeActive, activeActiveToPrimary];
 
-export { primaryFailure, activeActive, activeActiveToPrimary };
+export { primaryFailure, replicaFailure, activeActive, activeActiveToPrimary };
 export type * from "./types";

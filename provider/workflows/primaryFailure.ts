@@ -5,6 +5,7 @@
  * words of its refusals and warnings.
  */
 import { STATUS_MESSAGES } from "../mapi/assumptions";
+import { formatStep, stepPhrase } from "../planner/format";
 import { primaryLabel, replicaLabel } from "../planner/labels";
 import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
 import type { PhaseAnalysis } from "../planner/phase";
@@ -188,7 +189,7 @@ function unreachable({ declared, analysis: a, obs, opts }: PlanContext, side: "p
   const R = replicaLabel(opts);
   if (side === "replica") {
     return {
-      reason: `${reachabilityNote("replica", obs, opts)}; the next step (${step.label}. ${step.title}) needs it`,
+      reason: `${reachabilityNote("replica", obs, opts)}; the next step (${formatStep(step)}) needs it`,
       found: `phase ${a.phase}; ${R} unreachable`,
       expected: `${R} reachable (every action of the workflow runs on it)`,
       wayForward: `Bring ${R} back (or fix its endpoint, credentials or caCertificate), then re-run \`pulumi up\`. Nothing was changed.`,
@@ -199,7 +200,7 @@ function unreachable({ declared, analysis: a, obs, opts }: PlanContext, side: "p
       ? `To keep working on ${R} meanwhile, declare state "failedOver" (${failoverSteps(opts)} do not need ${P}). `
       : "";
   return {
-    reason: `${reachabilityNote("primary", obs, opts)}; data recovery onto it (step ${step.label} onwards) needs it`,
+    reason: `${reachabilityNote("primary", obs, opts)}; data recovery onto it (${stepPhrase(step)} onwards) needs it`,
     found: `phase ${a.phase}; ${P} unreachable`,
     expected: `${P} back online and reachable`,
     wayForward: `${stayOnReplica}Once ${P} answers again, re-run \`pulumi up\` with state "${declared}". Nothing was changed.`,
@@ -247,7 +248,7 @@ function notToldGuard({ analysis: a, obs, opts }: PlanContext, steps: readonly P
   return {
     reason:
       `${P} answers but reports "${notTold}" for link ${opts.linkName}, not "Failed over": it cannot reach ${R} and has not learnt ` +
-      `of the failover, so data recovery (step ${first.label} onwards) cannot start`,
+      `of the failover, so data recovery (${stepPhrase(first)} onwards) cannot start`,
     found: `${R} reports "Failed over"; ${P} reports "${notTold}"`,
     expected: `${P} reporting "Failed over" (the two systems in contact)`,
     wayForward:
@@ -288,7 +289,7 @@ function warnings({ analysis: a, obs, opts }: PlanContext, steps: readonly Plann
   const begin = steps.find((s) => s.action === "beginRecovery");
   if (begin && splitBrainNow(a, obs, opts)) {
     out.push(
-      `split brain: ${P} was not told of the failover and kept accepting writes. Data recovery (step ${begin.label} onwards) ` +
+      `split brain: ${P} was not told of the failover and kept accepting writes. Data recovery (${stepPhrase(begin)} onwards) ` +
         `copies the objects of ${opts.replicaName} onto ${opts.primaryName} and overwrites the ${opts.primaryName} ` +
         `version of every object that was also written on ${opts.replicaName} since the failover; objects written ` +
         `only on ${opts.primaryName} are expected to stay (the documentation does not say). MAPI cannot list ` +

@@ -18,6 +18,7 @@ const ABSENT = /does not exist on hcp-b \(replica\)/;
 const UNKNOWN_MSG = /reports status "Weird status"/;
 const REPLICA_GONE_UNKNOWN = /hcp-b \(replica\) cannot be reached .* and hcp-a \(primary\) does not show which phase/;
 const NEITHER = /Neither system can be reached/;
+const R_BACK = /hcp-b \(replica\) cannot be reached.*bringing it back into replication \(step 2 onwards\) needs it/;
 
 /**
  * declared x observed fixture x reachability -> [observed phase, steps or refusal].
@@ -98,8 +99,8 @@ const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
   ["replicating", "completing", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
   ["replicating", "suspended", "both", "suspended", SUSP],
   ["replicating", "suspended", "primaryDown", "suspended", SUSP],
-  ["replicating", "suspended", "replicaDown", "suspended", SUSP],
-  ["replicating", "absent", "both", "absent", ABSENT],
+  ["replicating", "suspended", "replicaDown", "suspended", R_BACK], // only the primary's suspension shows: the replica-failure workflow
+  ["replicating", "absent", "both", "absent", [2, 3, 4, "after step 5"]], // a rebuilt replica: the replica-failure workflow
   ["replicating", "absent", "primaryDown", "absent", ABSENT],
   ["replicating", "absent", "replicaDown", "replicating", []],
   ["replicating", "absentBoth", "both", "absent", [4]],
@@ -335,7 +336,9 @@ describe("planTransition: refusals", () => {
     expect(r.reason).toContain("suspended on hcp-b (replica)");
     expect(r.wayForward).toContain("?resume");
     const o2 = obs({ primary: link("OUTBOUND", "Sending data", { suspended: true }), replica: "Stalled link" });
-    expect(refusal(planTransition("replicating", o2, OPTS)).reason).toContain("suspended on hcp-a (primary)");
+    expect(refusal(planTransition("failedOver", o2, OPTS)).reason).toContain("suspended on hcp-a (primary)");
+    const both = phaseObs("suspended", "both");
+    expect(refusal(planTransition("replicating", both, OPTS)).reason).toContain("suspended on hcp-a (primary) and hcp-b (replica)");
   });
 
   it("refuses a stalled replica while the primary receives recovery data", () => {
