@@ -248,7 +248,7 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   const onePrimary = linkType === "ACTIVE_PASSIVE" && opts.failOverTo === "primary" && seen;
   const workflow = onePrimary ? undefined : chooseWorkflow(declared, { declared, analysis: a, obs, opts }, linkType);
   if (!workflow) return refuse(a.phase, noWorkflowFor(declared, linkType, opts));
-  const edition: Edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
+  const edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
   const ctx: PlanContext = { declared, analysis: a, obs, opts, edition };
   const unread = workflow.unreadable?.(ctx);
   if (unread) return refuse(a.phase, unread);

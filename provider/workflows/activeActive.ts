@@ -6,7 +6,7 @@
  * recovery phase: failBack from the survivor restarts replication both ways. Data only, plus the words
  * of its refusals and warnings.
  */
-import { ACTIVE_ACTIVE_LINK_TYPE, COLLISION_READING } from "../mapi/assumptions";
+import { ACTIVE_ACTIVE_LINK_TYPE, COLLISION_READING, STATUS_MESSAGES } from "../mapi/assumptions";
 import { EXPECTED_ACTIVE_ACTIVE_MESSAGES } from "../planner/activeActivePhase";
 import { sideLabel } from "../planner/labels";
 import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
@@ -170,6 +170,31 @@ function unreadable({ declared, analysis: a, obs, opts }: PlanContext): Refusal 
   };
 }
 
+/**
+ * Restore and failBack need the two systems in contact: a returned A that answers but still reports a
+ * replicating or fault message has not heard of the failover (HCP would refuse failBack). A later poll may
+ * see it change, so a wait keeps polling.
+ */
+function contactGuardFor(B: Side) {
+  return ({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined => {
+    const A = other(B);
+    const first = steps.find((s) => s.action === "restore" || s.action === "failBack");
+    const message = obs[A].reachable ? obs[A].link?.statusMessage : undefined;
+    if (!first || !obs[A].link || message === STATUS_MESSAGES.failedOver) return undefined;
+    return {
+      reason:
+        `${sideLabel(A, opts)} answers but reports "${message ?? "no statusMessage"}" for link ${opts.linkName}, not "Failed over": ` +
+        `it is not in contact with ${sideLabel(B, opts)}, so failing back (step ${first.label}) cannot run`,
+      found: `${sideLabel(B, opts)} reports "Failed over"; ${sideLabel(A, opts)} reports "${message ?? "no statusMessage"}"`,
+      expected: `${sideLabel(A, opts)} reporting "Failed over" (the two systems in contact)`,
+      wayForward:
+        `Restore the network between ${opts.primaryName} and ${opts.replicaName} (replication ports) and wait until ` +
+        `${sideLabel(A, opts)} shows "Failed over", then re-run \`pulumi up\`. Nothing was changed.`,
+      waitable: true,
+    };
+  };
+}
+
 function warningsFor(B: Side) {
   return ({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] => {
     const out: string[] = [];
@@ -208,6 +233,7 @@ function workflow(id: WorkflowId, B: Side): Workflow {
     noRoute,
     unreachable: unreachableFor(B),
     unreadable,
+    guards: [contactGuardFor(B)],
     warnings: warningsFor(B),
   };
 }

@@ -55,6 +55,7 @@ describe("active/active drills with pulumi up (real CLI, simulator over HTTPS)",
     await drill.control.takeDown("hcp-a");
     await drill.local.stack.setConfig("state", { value: "failedOver" });
     expect(await previewSteps()).toEqual([
+      "HCP System Management Help 9.x, System failure workflow with an active/active link:",
       "1. On hcp-b (replica), fail over link link-ab (hcp-b (replica) keeps serving)",
       "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
     ]);
@@ -66,12 +67,13 @@ describe("active/active drills with pulumi up (real CLI, simulator over HTTPS)",
     await drill.control.bringUp("hcp-a");
     await drill.local.stack.setConfig("state", { value: "replicating" });
     const steps = await previewSteps();
-    expect(steps.slice(0, 3)).toEqual([
+    expect(steps.slice(0, 4)).toEqual([
+      "HCP System Management Help 9.x, System failure workflow with an active/active link:",
       expect.stringMatching(/^3\. Check that hcp-a \(primary\) and hcp-b \(replica\) trust each other's replication server certificates/),
       "4. Check the configuration of link link-ab on hcp-b (replica) (applied by the ReplicationLink resource)",
       "6. On hcp-b (replica), fail back link link-ab (replication restarts in both directions)",
     ]);
-    expect(steps[3]).toMatch(/^Warning: objects written on both systems while link link-ab was failed over: after failBack \(step 6\) the version written last/);
+    expect(steps[4]).toMatch(/^Warning: objects written on both systems while link link-ab was failed over: after failBack \(step 6\) the version written last/);
     const back = await up();
     expect(back.outputs.activeSystem.value).toBe("both");
     expect(back.outputs.phase.value).toBe("replicating");

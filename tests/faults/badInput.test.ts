@@ -229,24 +229,20 @@ describe("Bad input only the live systems reveal: refused in preview, before any
     expect(after.changing).toBe(before.changing);
   });
 
-  test("ReplicationFailover link: an active/active link (wrong link type on the systems)", async () => {
-    const rec = record("ReplicationFailover link: an active/active link (wrong link type on the systems)", "preview shows a refusal naming the type; up is refused; no changing request");
+  test("ReplicationFailover state: recovering on an active/active link (it has no recovery phase)", async () => {
+    const rec = record("ReplicationFailover state: recovering on an active/active link (it has no recovery phase)", "check fails naming state and the reason; no changing request");
     const before = await requestTotals();
     const news = failover((i) => {
       i.link = "link-aa";
-      i.state = "failedOver";
+      i.state = "recovering";
     });
     const checked = await failoverProvider.check!({} as FailoverInputs, news);
-    const planned = (checked.inputs?.plannedSteps ?? []).join(" ");
-    rec.see(`preview: ${planned.slice(0, 300)}`);
-    const up = await failoverProvider.create(wire(checked.inputs as FailoverInputs)).then(
-      () => "succeeded",
-      (err: Error) => err.message.split("\n")[0],
-    );
-    rec.see(`up: ${up.slice(0, 300)}`);
+    const failure = checked.failures?.[0];
+    rec.see(`check: ${failure?.property}: ${(failure?.reason ?? "").slice(0, 300)}`);
     const after = await requestTotals();
-    expect(planned).toMatch(/^Refused: .*type ACTIVE_ACTIVE/);
-    expect(up).toMatch(/type ACTIVE_ACTIVE/);
+    expect(checked.failures).toHaveLength(1);
+    expect(failure?.property).toBe("state");
+    expect(failure?.reason).toMatch(/^link link-aa is active\/active, and state "recovering" belongs to the active\/passive workflows: an active\/active link has no recovery phase/);
     expect(after.changing).toBe(before.changing);
     expect((await sim.link(REPLICA, "link-aa"))?.phase).toBe("replicating");
   });
