@@ -58,6 +58,7 @@ export async function runOutageBench(reps: number, log: (line: string) => void):
     await ten.setConfig("state", "failedOver"); // previews only: the ten links are never failed over
     for (let rep = 1; rep <= reps; rep++) {
       for (const mode of OUTAGE_MODES) {
+        // The connect timeout changes no resource (see sameConnection), so it can be set while the primary is dead.
         await timeout(one, mode);
         await timeout(ten, mode);
         await kill("hcp-a", mode);

@@ -5,6 +5,7 @@ import type { LinkCandidates, LinkModification, LinkView, FailoverSettings } fro
 import { CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
 import type { Observation, SideObservation } from "../planner";
 import { Checks } from "./validate";
+import { sameConnection } from "./system";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
 import { wireSafe, isUnknown } from "./wire";
 import { linkKinds, linkPriorities, LinkInputs, LinkOutputs } from "./replicationLink";
@@ -234,8 +235,12 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
 
   async diff(_id, olds, news) {
     const replaces = olds.linkName?.toLowerCase() !== news.linkName?.toLowerCase() || olds.primary?.endpoint !== news.primary?.endpoint ? ["linkName"] : [];
-    const keys = ["remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion", "primary", "replica"] as const;
-    const changed = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) || (news.liveDrift ?? []).length > 0;
+    const keys = ["remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion"] as const;
+    const changed =
+      keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) ||
+      !sameConnection(olds.primary, news.primary) ||
+      !sameConnection(olds.replica, news.replica) ||
+      (news.liveDrift ?? []).length > 0;
     return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
 
