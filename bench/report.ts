@@ -3,6 +3,7 @@
  * Every number here comes from the run; the verdicts are computed against the targets of issue 7.
  */
 import type { CountedRun, FailoverRep, FailoverResults, Scenario } from "./failover";
+import { outageModeLabel, type OutageMode, type OutageRep, type OutageResults } from "./outage";
 import type { PollingResults } from "./polling";
 import type { MeasuredOp, ScaleRun } from "./scale";
 import { max, median, min } from "./lib/stats";
@@ -28,6 +29,7 @@ export interface BenchResults {
   polling?: PollingResults;
   scale?: ScaleRun[];
   site?: SiteResults;
+  outage?: OutageResults;
 }
 
 export const TARGETS = {
@@ -37,6 +39,8 @@ export const TARGETS = {
   requestsPerTransition: 2,
   /** Preview of 50 links at most this times the preview of 10 links. */
   preview50vs10: 5,
+  /** A black-holed primary at most this times a refused one (preview, failover up, 10-link preview). */
+  blackholedVsRefused: 1.5,
 };
 
 const s = (ms: number, digits = 2) => `${(ms / 1000).toFixed(digits)} s`;
@@ -478,6 +482,74 @@ function stateSection(runs: ScaleRun[]): string {
   ].join("\n");
 }
 
+// ---- outage ---------------------------------------------------------------------------------------
+
+type OutageMeasure = "preview" | "failoverUp" | "preview10";
+const OUTAGE_MEASURES: ReadonlyArray<{ key: OutageMeasure; what: string }> = [
+  { key: "preview", what: "`pulumi preview` of the failover, 1 link" },
+  { key: "failoverUp", what: "`pulumi up` failing over, 1 link" },
+  { key: "preview10", what: "`pulumi preview` of the failover, 10 links" },
+];
+
+const sameMode = (a: OutageMode, b: OutageMode) => a.primary === b.primary && a.connectTimeoutSeconds === b.connectTimeoutSeconds;
+
+/** Per black-holed mode and measure: the median over repetitions of black-holed / refused within each repetition. */
+function outageRatios(o: OutageResults): Array<{ mode: OutageMode; key: OutageMeasure; what: string; ratios: number[] }> {
+  const refused = o.reps.filter((r) => r.mode.primary === "refused");
+  const modes = o.reps.map((r) => r.mode).filter((m, i, all) => m.primary === "blackholed" && all.findIndex((n) => sameMode(n, m)) === i);
+  const out: Array<{ mode: OutageMode; key: OutageMeasure; what: string; ratios: number[] }> = [];
+  for (const mode of modes) {
+    const holed = o.reps.filter((r) => sameMode(r.mode, mode));
+    for (const { key, what } of OUTAGE_MEASURES) {
+      out.push({ mode, key, what, ratios: holed.map((h, i) => h[key] / (refused[i] as OutageRep)[key]) });
+    }
+  }
+  return out;
+}
+
+function outageSection(o: OutageResults): string {
+  const modes = o.reps.map((r) => r.mode).filter((m, i, all) => all.findIndex((n) => sameMode(n, m)) === i);
+  const rows = modes.map((mode) => {
+    const reps = o.reps.filter((r) => sameMode(r.mode, mode));
+    const held = reps.map((r) => r.heldConnections10).filter((h): h is number => h !== undefined);
+    return [
+      outageModeLabel(mode),
+      spread(reps.map((r) => r.preview), (v) => s(v, 1)),
+      spread(reps.map((r) => r.failoverUp), (v) => s(v, 1)),
+      spread(reps.map((r) => r.preview10), (v) => s(v, 1)),
+      held.length > 0 ? spread(held, (v) => v.toFixed(0)) : "(refused)",
+    ];
+  });
+  const ratioRows = outageRatios(o).map((r) => [
+    outageModeLabel(r.mode),
+    r.what,
+    spread(r.ratios, (v) => x(v)),
+    verdict(median(r.ratios) <= TARGETS.blackholedVsRefused),
+  ]);
+  return [
+    `## 5. A dead primary: black-holed against refused`,
+    ``,
+    `The primary dies in two ways, side by side in each repetition on the same stacks: *refused* (its port refuses ` +
+      `connections: cheap to notice) and *black-holed* (its port accepts TCP and never answers, neither TLS nor ` +
+      `HTTP, as a site whose network died usually looks; simulator \`POST /_sim/systems/<s>/blackhole\`). Measured: ` +
+      `\`pulumi preview\` and \`pulumi up\` failing over a 1-link stack (4 resources), and \`pulumi preview\` of the ` +
+      `failover of a ${o.links}-link stack (${2 + 2 * o.links} resources, every one of which reads the primary). ` +
+      `Black-holed runs at the default connect timeout (5 s) and with \`connectTimeoutSeconds: 2\`. ` +
+      `${o.reps.length / modes.length} repetitions; median (min–max). Target: black-holed ≤ ` +
+      `${TARGETS.blackholedVsRefused}x refused.`,
+    ``,
+    table(["primary", "preview (1 link)", "`up` failing over (1 link)", `preview (${o.links} links)`, `connections to the black hole (${o.links} links)`], rows),
+    ``,
+    table(["primary", "command", "black-holed / refused", `target ≤ ${TARGETS.blackholedVsRefused}x`], ratioRows),
+    ``,
+    `A black-holed primary costs one connect timeout per command, whatever the number of resources: the first ` +
+      `read that meets it waits for the connect timeout, and the reachability memo of the provider process makes ` +
+      `every other read of the run fail at once (the ${o.links}-link preview made one connection to the black hole). ` +
+      `So the extra time is the connect timeout, not a multiple of it; the ratio depends on how long the refused ` +
+      `command takes.`,
+  ].join("\n");
+}
+
 // ---- summary --------------------------------------------------------------------------------------
 
 function summarySection(r: BenchResults): string {
@@ -503,6 +575,11 @@ function summarySection(r: BenchResults): string {
   if (r.scale) {
     const g = previewGrowth(r.scale);
     if (g.ratio50vs10 !== undefined) rows.push([`preview of 50 links ≤ ${TARGETS.preview50vs10}x preview of 10 links`, x(g.ratio50vs10), verdict(g.ratio50vs10 <= TARGETS.preview50vs10)]);
+  }
+  if (r.outage) {
+    for (const q of outageRatios(r.outage)) {
+      rows.push([`${q.what}: primary ${outageModeLabel(q.mode)} ≤ ${TARGETS.blackholedVsRefused}x refused`, x(median(q.ratios)), verdict(median(q.ratios) <= TARGETS.blackholedVsRefused)]);
+    }
   }
   return [`## Targets`, ``, table(["target", "measured", "verdict"], rows)].join("\n");
 }
@@ -534,5 +611,6 @@ export function renderResults(r: BenchResults): string {
   if (r.failover || r.polling) parts.push(apiSection(r.failover, r.polling));
   if (r.scale && r.scale.length > 0) parts.push(scaleSection(r.scale), stateSection(r.scale));
   if (r.site) parts.push(renderSiteSection(r.site));
+  if (r.outage) parts.push(outageSection(r.outage));
   return parts.join("\n\n") + "\n";
 }

@@ -4,7 +4,7 @@
  * hand-written introduction in bench/intro.md, then the measurements of this run).
  *
  * Environment: BENCH_REPS (default 3), BENCH_LINKS (default "1,10,50"), BENCH_SECTIONS (default
- * "failover,polling,scale,site"), BENCH_WRITE_DOCS=0 to leave docs/benchmarks.md alone (partial runs never write it).
+ * "failover,polling,scale,outage,site"), BENCH_WRITE_DOCS=0 to leave docs/benchmarks.md alone (partial runs never write it).
  * Raw results: dist/bench/last-run.json. `node dist/bench/run.js --render <results.json>` writes the document
  * again from saved results (after editing the wording in bench/report.ts or bench/intro.md), measuring nothing.
  */
@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { ensurePulumi, projectRoot } from "../examples/demo/workspace";
 import { runFailoverBench } from "./failover";
+import { runOutageBench } from "./outage";
 import { runPollingBench } from "./polling";
 import { renderResults, type BenchResults } from "./report";
 import { runScale } from "./scale";
@@ -50,8 +51,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const reps = Number(process.env.BENCH_REPS ?? 3);
   const links = (process.env.BENCH_LINKS ?? "1,10,50").split(",").map(Number);
-  const sections = new Set((process.env.BENCH_SECTIONS ?? "failover,polling,scale,site").split(","));
-  const full = reps >= 3 && links.join(",") === "1,10,50" && ["failover", "polling", "scale"].every((x) => sections.has(x));
+  const sections = new Set((process.env.BENCH_SECTIONS ?? "failover,polling,scale,outage,site").split(","));
+  const full = reps >= 3 && links.join(",") === "1,10,50" && ["failover", "polling", "scale", "outage"].every((x) => sections.has(x));
   if (!fs.existsSync(path.join(projectRoot, "dist/bench/programs/links/index.js"))) {
     throw new Error("dist/bench is missing: run `npm run build` (tsc -p tsconfig.json) first");
   }
@@ -99,6 +100,10 @@ async function main(): Promise<void> {
   if (sections.has("site")) {
     log(`\n== 4. Whole-site failover: ${Math.max(...links)} links against one (real CLI, ${reps} repetitions)`);
     results.site = await runSiteBench(reps, Math.max(...links), log);
+  }
+  if (sections.has("outage")) {
+    log(`\n== 5. A dead primary: black-holed against refused (${reps} repetitions)`);
+    results.outage = await runOutageBench(reps, log);
   }
 
   results.info.loadAtEnd = os.loadavg();

@@ -165,11 +165,22 @@ class ConnectTimeoutAgent extends Agent {
     const create = (Agent.prototype as unknown as { createConnection: (...a: unknown[]) => TLSSocket }).createConnection;
     const socket = create.apply(this, args);
     const ms = this.connectTimeoutMs;
-    const timer = setTimeout(() => {
-      const error = Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
-      socket.destroy(error);
-    }, ms);
-    const done = () => clearTimeout(timer);
+    let secure = false;
+    // Decided one turn of the event loop later: when the process was busy, the handshake that arrived in
+    // the meantime is read first, so a slow process does not mistake a live system for a dead one.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (secure || socket.destroyed) return;
+          const error = Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
+          socket.destroy(error);
+        }),
+      ms,
+    );
+    const done = () => {
+      secure = true;
+      clearTimeout(timer);
+    };
     socket.once("secureConnect", done);
     socket.once("close", done);
     return socket;

@@ -1,6 +1,7 @@
 /** The provider behind ReplicationCertificateTrust. */
 import type { MapiClient } from "../mapi/client";
 import { Checks } from "./validate";
+import { sameConnection } from "./system";
 import { connect, progressLog } from "./runtime";
 import { wireSafe, isUnknown } from "./wire";
 import type { TrustInputs, TrustOutputs, TrustStatus } from "./replicationCertificateTrust";
@@ -86,7 +87,7 @@ export const provider = wireSafe<TrustInputs, TrustOutputs>({
 
   async diff(_id, olds, news) {
     const replaces = (["certificateOf", "trustedBy"] as const).filter((k) => olds[k]?.endpoint !== news[k]?.endpoint);
-    const credentialsChanged = (["certificateOf", "trustedBy"] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    const credentialsChanged = (["certificateOf", "trustedBy"] as const).some((k) => !sameConnection(olds[k], news[k]));
     const rebuilt = news.liveStatus === "missing" || (news.liveFingerprintSha256 !== undefined && news.liveFingerprintSha256 !== olds.fingerprintSha256);
     return { changes: replaces.length > 0 || credentialsChanged || rebuilt, replaces, deleteBeforeReplace: false };
   },

@@ -5,6 +5,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import { Checks } from "./validate";
+import { sameConnection } from "./system";
 import { connectPair, progressLog } from "./runtime";
 import { failoverStates, failOverTargets, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
@@ -241,7 +242,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
     for (const side of ["primary", "replica"] as const) {
-      if (JSON.stringify(olds[side]) !== JSON.stringify(news[side])) changed.push(side);
+      if (!sameConnection(olds[side], news[side])) changed.push(side);
     }
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
   },

@@ -5,6 +5,7 @@ import type { LinkCandidates, LinkModification, LinkView, FailoverSettings } fro
 import { ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR, ACTIVE_ACTIVE_FAILOVER_FIELDS, CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
 import type { LinkPhase, Observation, SideObservation } from "../planner";
 import { Checks } from "./validate";
+import { sameConnection } from "./system";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
 import { wireSafe, isUnknown, partialStateError } from "./wire";
 import { typeChangeOf, type TypeChange } from "./linkType";
@@ -328,9 +329,14 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
 
   async diff(_id, olds, news) {
     const replaces = olds.linkName?.toLowerCase() !== news.linkName?.toLowerCase() || olds.primary?.endpoint !== news.primary?.endpoint ? ["linkName"] : [];
-    const keys = ["type", "remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion", "primary", "replica"] as const;
+    const keys = ["type", "remoteHost", "compression", "encryption", "priority", "failoverSettings", "tenants", "defaultNamespaceDirectories", "allowDeletion"] as const;
     const unfinished = (olds.typeConversion?.toResume ?? []).length > 0; // a conversion still to be resumed
-    const changed = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) || (news.liveDrift ?? []).length > 0 || unfinished;
+    const changed =
+      keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])) ||
+      !sameConnection(olds.primary, news.primary) ||
+      !sameConnection(olds.replica, news.replica) ||
+      (news.liveDrift ?? []).length > 0 ||
+      unfinished;
     return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
 

@@ -42,3 +42,16 @@ export interface SystemConnection {
   insecureSkipTlsVerify?: boolean;
   connectTimeoutSeconds?: number;
 }
+
+/**
+ * Whether two connections reach the same system the same way. `connectTimeoutSeconds` tunes the client
+ * only: changing it (say, during an outage) updates no resource, so no update waits for a dead system.
+ */
+export function sameConnection(a: SystemConnection | undefined, b: SystemConnection | undefined): boolean {
+  const key = (s: SystemConnection | undefined) => {
+    if (!s) return JSON.stringify(s);
+    const { connectTimeoutSeconds: _ignored, ...rest } = s;
+    return JSON.stringify(rest);
+  };
+  return key(a) === key(b);
+}

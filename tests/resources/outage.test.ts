@@ -97,3 +97,13 @@ test("connectTimeoutSeconds is checked before any request, naming the property a
   const result = await failover.checkRaw({ ...declare("replicating"), primary: { ...t.env.a, connectTimeoutSeconds: 0 } });
   expect(result.failures).toEqual([{ property: "primary.connectTimeoutSeconds", reason: "primary.connectTimeoutSeconds must be a number of seconds from 0.5 to 120; got 0" }]);
 });
+
+test("changing connectTimeoutSeconds alone updates no resource (no update then waits for a dead system)", async () => {
+  const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
+  await failover.up(declare("replicating"));
+  const retuned = declare("replicating", { primary: { ...t.env.a, connectTimeoutSeconds: 2 }, replica: { ...t.env.b, connectTimeoutSeconds: 2 } });
+  const { diff } = await failover.preview(retuned);
+  expect(diff?.changes).toBe(false);
+  const moved = await failover.preview(declare("replicating", { primary: { ...t.env.a, username: "other" } }));
+  expect(moved.diff?.changes).toBe(true);
+});

@@ -19,6 +19,7 @@ function system(prefix: "primary" | "replica"): HcpSystem {
     username: config.require(`${prefix}Username`),
     password: config.requireSecret(`${prefix}Password`),
     caCertificate: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
+    connectTimeoutSeconds: config.getNumber("connectTimeoutSeconds"),
   };
 }
 

@@ -13,6 +13,7 @@ import { AsyncLocalStorage } from "async_hooks";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as runtime from "../../../provider/resources/runtime";
 import type { MapiClient } from "../../../provider/mapi/client";
+import { processReachability } from "../../../provider/mapi/reachability";
 import type { SystemConnection } from "../../../provider/resources/system";
 import { provider as failoverProvider } from "../../../provider/resources/failoverProvider";
 import { provider as linkProvider } from "../../../provider/resources/linkProvider";
@@ -325,7 +326,14 @@ export class ProviderStack {
 
   /** `pulumi up` with `state` declared. Resolves (never rejects) with what happened. */
   up(state: FailoverState, hooks: RunHooks = {}): Promise<UpOutcome> {
+    this.newProcess();
     return upResources(this.desired(state), hooks);
+  }
+
+  /** Each `pulumi` command gets a provider process of its own: nothing learnt of the systems' reachability carries over. */
+  private newProcess(): void {
+    processReachability.forget(this.primary.endpoint);
+    processReachability.forget(this.replica.endpoint);
   }
 
   /** `pulumi refresh` of the failover resource: read(id, state); the engine keeps what it returns. */
@@ -339,6 +347,7 @@ export class ProviderStack {
 
   /** `pulumi preview`: check and diff every resource; nothing else. Names the resources that would change. */
   async preview(state: FailoverState, hooks: RunHooks = {}): Promise<{ changed: string[]; plannedSteps: string[]; run: Run }> {
+    this.newProcess();
     const { changed, checked, run } = await previewResources(this.desired(state), hooks);
     return { changed, plannedSteps: (checked[checked.length - 1] as FailoverInputs).plannedSteps ?? [], run };
   }
