@@ -50,12 +50,12 @@ test("a black-holed primary: every resource of the run learns it from one connec
   expect(seconds).toBeLessThan(10);
 });
 
-test("Ctrl-C during the step-8 wait: stops within a second, partial state in phase recovering, the next up continues without a second beginRecovery", async () => {
+test("Ctrl-C during the wait for recovery to come close to up to date (9.x step 7): stops within a second, partial state in phase recovering, the next up continues without a second beginRecovery", async () => {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
   await failover.up(declare("replicating"));
   await failover.up(declare("failedOver"));
   await writeObjects(t.env.sc, REPLICA, "finance", "outage", 3);
-  await t.env.advanceClock(3 * 3600 * 1000); // far behind: step 8 waits
+  await t.env.advanceClock(3 * 3600 * 1000); // far behind: step 7 (9.x numbering) waits
   // A long poll interval: the wait sleeps 20 s between polls, and must not be silent meanwhile.
   const recovery = declare("replicating", { pollIntervalSeconds: 20, completeRecoveryWhenBehindSeconds: 0 });
   let stoppedAt = 0;
@@ -66,28 +66,28 @@ test("Ctrl-C during the step-8 wait: stops within a second, partial state in pha
       stoppedAt = Date.now();
     }
   });
-  await eventually("step 8 to wait", async () => /Step 8 waiting for/.test(t.logs.text()), 30_000);
-  const waitingLine = t.logs.lines.find((l) => /Step 8 waiting for/.test(l)) ?? "";
+  await eventually("step 7 to wait", async () => /Step 7 waiting for/.test(t.logs.text()), 30_000);
+  const waitingLine = t.logs.lines.find((l) => /Step 7 waiting for/.test(l)) ?? "";
   expect(waitingLine).toMatch(/Ctrl-C .*`pulumi up` again continues/);
   // Between two polls 20 s apart, a line at least every 8 s says what it waits for.
-  await eventually("a heartbeat between polls", async () => /Step 8 waiting for .*: next check in \d+ s/.test(t.logs.text()), 12_000);
+  await eventually("a heartbeat between polls", async () => /Step 7 waiting for .*: next check in \d+ s/.test(t.logs.text()), 12_000);
 
   const pressed = Date.now();
   signalCancel();
   const error = await run;
   expect(stoppedAt - pressed).toBeLessThan(5000);
-  expect(error.message).toMatch(/^Stopped by Ctrl-C while step 8 was waiting for /);
+  expect(error.message).toMatch(/^Stopped by Ctrl-C while step 7 was waiting for /);
   expect(error.message).toMatch(/re-run `pulumi up` to continue/);
   expect(error.properties).toMatchObject({ phase: "recovering", activeSystem: "replica" });
-  expect(executed(error.properties)).toEqual(expect.arrayContaining([[7, "done"]]));
+  expect(executed(error.properties)).toEqual(expect.arrayContaining([[6, "done"]]));
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
 
-  // The next up (a new provider process: no Ctrl-C) continues at step 8.
+  // The next up (a new provider process: no Ctrl-C) continues at step 7.
   resetCancellation();
   const next = await failover.up(declare("replicating", { completeRecoveryWhenBehindSeconds: 300 }));
   expect(next.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
-  expect(executed(next.outs)).toEqual(expect.arrayContaining([[9, "done"]]));
-  expect(executed(next.outs).map(([step]) => step)).not.toContain(7);
+  expect(executed(next.outs)).toEqual(expect.arrayContaining([[8, "done"]]));
+  expect(executed(next.outs).map(([step]) => step)).not.toContain(6);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
 }, 120_000);
