@@ -4,6 +4,7 @@
  */
 import { isCrossRelease, STATUS_MESSAGES } from "../mapi/assumptions";
 import { analysePhase, EXPECTED_PRIMARY_MESSAGES, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis } from "./phase";
+import { refusalForStatusMessage } from "./statusRefusals";
 import { primaryLabel, replicaLabel, step } from "./steps";
 import type {
   DataBehind,
@@ -153,6 +154,8 @@ function structuralRefusal(
     const onPrimary = a.unexpectedMessage?.side === "primary";
     const side = onPrimary ? P : R;
     const message = a.unexpectedMessage?.message;
+    const specific = refusalForStatusMessage(message, onPrimary ? "primary" : "replica", opts, a.detail);
+    if (specific) return refuse(a.phase, specific);
     const expectedMessages = onPrimary ? EXPECTED_PRIMARY_MESSAGES : EXPECTED_REPLICA_MESSAGES;
     return refuse(a.phase, {
       reason:

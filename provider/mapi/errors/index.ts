@@ -5,3 +5,4 @@ export { MapiUnreachableError, type MapiUnreachableErrorDetails } from "./MapiUn
 export { MapiTimeoutError } from "./MapiTimeoutError";
 export { MapiTlsError } from "./MapiTlsError";
 export { MapiResponseError, type MapiResponseErrorDetails } from "./MapiResponseError";
+export { MapiPermissionError } from "./MapiPermissionError";
