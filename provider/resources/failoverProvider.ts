@@ -139,13 +139,14 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       declared: inputs.state,
       options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
       observe: observeNow,
-      runAction: async (side, action) => {
+      runAction: async (side, action, spelling) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
         if (action === "beginRecovery") splitBrain = false;
-        await clients[side].runLinkAction(inputs.link, action);
+        await clients[side].runLinkAction(inputs.link, action, spelling);
         if (action === "failOver") failOverJustSent = true;
       },
+      tenants: tenantReader(clients.replica, inputs),
       log,
       sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
@@ -168,8 +169,17 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   }
 }
 
-function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
-  return { seedStep: step.seedStep, title: step.title, outcome: step.outcome, startedAt: step.startedAt, finishedAt: step.finishedAt };
+function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string; note?: string }): ExecutedStepRecord {
+  return { seedStep: step.seedStep, title: step.title, outcome: step.outcome, startedAt: step.startedAt, finishedAt: step.finishedAt, ...(step.note ? { note: step.note } : {}) };
+}
+
+/** Tenant statuses on the replica, which sends during data recovery (read only when a wait stops progressing). */
+function tenantReader(replica: import("../mapi/client").MapiClient, inputs: FailoverInputs): import("../engine/tenantPauses").TenantStatusReader {
+  return {
+    where: `${inputs.replica.name} (replica)`,
+    listTenants: async () => (await replica.getLinkContent(inputs.link)).tenants,
+    status: async (tenant) => (await replica.getTenantStatus(inputs.link, tenant)).status,
+  };
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
