@@ -3,7 +3,7 @@
  * action (not by step number).
  *
  * - Every accepted action must show its effect (the step leaves the plan: the phase moved as the workflow
- *   says) within ACTION_EFFECT_SECONDS. HCP ignores query parameters it does not know, so a 200 proves
+ *   says) within ACTION_EFFECT_SECONDS (or waitTimeoutSeconds, if shorter). HCP ignores query parameters it does not know, so a 200 proves
  *   nothing: an action accepted without effect is sent once more under its other documented spelling
  *   (ACTION_SPELLINGS), and recorded so in executedSteps; with none left, the step stops with a precise
  *   error instead of waiting until the deadline.
@@ -74,6 +74,8 @@ class ActionRun {
   /** Temporary refusals met before the action was accepted. */
   private notYetCount = 0;
   private readonly n: string;
+  /** How long an accepted action gets to show its effect: ACTION_EFFECT_SECONDS, or less when waitTimeoutSeconds is less. */
+  private readonly window: number;
 
   constructor(
     private readonly host: ActionHost,
@@ -86,6 +88,7 @@ class ActionRun {
     this.firstInterval = host.pollIntervalSeconds * 1000;
     this.interval = this.firstInterval;
     this.n = `Step ${step.seedStep}`;
+    this.window = Math.min(ACTION_EFFECT_SECONDS, host.waitTimeoutSeconds);
   }
 
   async run(): Promise<Plan> {
@@ -102,7 +105,7 @@ class ActionRun {
       if (next !== undefined) {
         host.log(
           `${this.n}: ${this.where()} accepted ?${spelling} (HTTP 200), but link ${host.linkName} is still in phase ` +
-            `${this.lastPhase} after ${ACTION_EFFECT_SECONDS} s. HCP ignores query parameters it does not know, and its ` +
+            `${this.lastPhase} after ${this.window} s. HCP ignores query parameters it does not know, and its ` +
             `documentation also spells this action ${next}: sending it once as ?${next}.`,
         );
       }
@@ -170,7 +173,8 @@ class ActionRun {
   /** Polls until the effect shows (done), the bound passes (no effect), or a silent side hides it (wait on). */
   private async verify(spelling: string): Promise<Plan | "no effect"> {
     const { host, step } = this;
-    const bound = Math.min(this.deadline, host.now() + ACTION_EFFECT_SECONDS * 1000);
+    // Each spelling gets the whole window, even past the step's deadline: it was sent and must be judged.
+    const bound = host.now() + this.window * 1000;
     this.interval = this.firstInterval;
     let plan = await host.refresh(step);
     for (;;) {
@@ -183,7 +187,7 @@ class ActionRun {
       if (!plan.ok && !host.undecided(plan)) throw host.refused(plan);
       const left = bound - host.now();
       if (left <= 0) break;
-      host.log(`${this.n} waiting for ?${spelling} to take effect (${formatDuration(left)} left of ${ACTION_EFFECT_SECONDS} s): ${host.describe(plan)}`);
+      host.log(`${this.n} waiting for ?${spelling} to take effect (${formatDuration(left)} left of ${this.window} s): ${host.describe(plan)}`);
       await host.sleep(Math.min(this.backoff(), left));
       plan = await host.refresh(step);
     }
@@ -213,7 +217,7 @@ class ActionRun {
         : `the action had no effect (HCP answers 200 also for a query parameter it ignores)`;
     return (
       `${this.n} (${step.title}): ${this.where()} accepted ${sent.join(" and ")} (HTTP 200), but link ${host.linkName} ` +
-      `stayed in phase ${this.lastPhase} for ${ACTION_EFFECT_SECONDS} s${each}: ${guess}. Nothing else was sent; steps ` +
+      `stayed in phase ${this.lastPhase} for ${this.window} s${each}: ${guess}. Nothing else was sent; steps ` +
       `finished in this run: ${host.finished()}. Read the system log of ${this.where()}, run the step in its System ` +
       `Management Console if it must happen now, then re-run \`pulumi up\`: it continues from the phase it finds.`
     );

@@ -3,7 +3,7 @@
  * unavailable for a while after new trusted certificates were uploaded, and a tenant whose recovery HCP paused
  * by itself (AUTO_PAUSED) during the wait of step 8.
  */
-import { defaultConfig } from "../../simulator";
+import { defaultConfig, defaultUsers } from "../../simulator/config";
 import { provider as failoverProvider } from "../../provider/resources/failoverProvider";
 import { provider as trustProvider } from "../../provider/resources/certificateTrustProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
@@ -11,9 +11,11 @@ import type { TrustInputs, TrustOutputs } from "../../provider/resources/replica
 import { actionRoute, Driver, eventually, executed, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
 
 // hcp-b refuses beginRecovery for 20 simulated minutes (2 real seconds at 600x) after a trusted certificate upload.
+// Both systems also have a monitor-only account.
 const t = useProviderSuite(() => ({
   systems: [{ name: PRIMARY }, { name: REPLICA, quirks: { beginRecoveryUnavailableSeconds: 1200 } }],
   links: defaultConfig().links,
+  users: [...defaultUsers(), { username: "watcher", password: "watcher-password", roles: ["MONITOR"] }],
 }));
 
 const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
@@ -80,4 +82,28 @@ test("a tenant auto-paused during recovery: step 8 reports tenant, cause and way
   expect(t.logs.text()).toContain("Step 8: tenant finance on link link-ab is replicating again (was AUTO_PAUSED)");
   const onPrimary = await t.env.sc.listObjects(PRIMARY, "finance");
   for (const key of held) expect(onPrimary).toContain(key);
+});
+
+test("a system that knows only beginRecover and ignores unknown parameters: the failover sends it after ?beginRecovery had no effect", async () => {
+  await t.env.sc.setQuirks(REPLICA, { beginRecoveryUnavailableSeconds: 0, beginRecoverySpelling: "beginRecover", unknownActionParameters: "ignore" });
+  const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
+  await failover.up(declare("replicating"));
+  await failover.up(declare("failedOver"));
+  const result = await failover.up(declare("recovering", { waitTimeoutSeconds: 3 })); // the effect window shrinks with it
+  expect(result.outs.phase).toBe("recovering");
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
+  expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecover"))).toBe(1);
+  expect(result.outs.executedSteps.find((s) => s.seedStep === 7)?.note).toBe("sent as ?beginRecover: ?beginRecovery was accepted (HTTP 200) without effect");
+  expect(t.logs.text()).toContain("hcp-b (replica) accepted ?beginRecovery (HTTP 200), but link link-ab is still in phase failedOver after 3 s");
+});
+
+test("a monitor-only account cannot download a server certificate: the trust's error names the administrator role", async () => {
+  const trust = new Driver<TrustInputs, TrustOutputs>(trustProvider);
+  const monitor = { ...t.env.a, username: "watcher", password: "watcher-password" };
+  const err = await trust.up({ certificateOf: monitor, trustedBy: t.env.b }).catch((e: unknown) => e as Error);
+  expect(err).toBeInstanceOf(Error);
+  expect((err as Error).message).toContain("cannot read the replication server certificate of hcp-a");
+  expect((err as Error).message).toContain("User watcher needs the administrator role for this request");
+  expect((err as Error).message).toContain("needs a system-level account with the administrator role");
+  expect((err as Error).message).not.toContain("watcher-password");
 });
