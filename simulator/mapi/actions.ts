@@ -8,9 +8,10 @@ import { operationParams, type MapiRequest } from "./context";
 
 /**
  * `POST links/<link>?<action>`: exactly one of the seven actions, no body. Which parameter names a
- * system knows, and what it does with others, are per-system quirks (model/assumptions.ts).
+ * system knows, and what it does with others, are per-system quirks (model/assumptions.ts). Undefined:
+ * no action to run, the POST modifies the link.
  */
-export function runLinkAction(request: MapiRequest, record: LinkRecord): Reply {
+export function runLinkAction(request: MapiRequest, record: LinkRecord): Reply | undefined {
   const { system } = request;
   const params = operationParams(request.query);
   const known = params.map((name) => actionNamed(system, name));
@@ -23,8 +24,9 @@ export function runLinkAction(request: MapiRequest, record: LinkRecord): Reply {
   }
   if (actions.length > 1) throw badRequest(`Only one action per request; got ${params.join(", ")}`);
   const action = actions[0];
-  if (request.body.length > 0) throw badRequest(`The ${action ?? "action"} action takes no request body`);
-  if (action === undefined) return OK; // only parameters it ignores: nothing happens
+  // Only parameters it ignores: a plain POST, which modifies the link with its body, if any.
+  if (action === undefined) return request.body.length > 0 ? undefined : OK;
+  if (request.body.length > 0) throw badRequest(`The ${action} action takes no request body`);
   runAction(request.world, system, record, action);
   return OK;
 }

@@ -128,6 +128,10 @@ describe("action spelling and unknown parameters", () => {
     expect(ignored.body).toBe("");
     expect(await h.link("hcp-b", LINK)).toMatchObject({ statusMessage: "Failed over" });
     expect((await h.action("hcp-b", LINK, "noSuchAction")).status).toBe(200);
+    // An ignored parameter leaves a plain POST, which modifies the link with its body.
+    const modified = await h.mapi("hcp-b", "POST", `/links/${LINK}?noSuchAction`, { body: '{"description":"drill"}', contentType: "application/json" });
+    expect(modified.status).toBe(200);
+    expect(await h.link("hcp-b", LINK)).toMatchObject({ description: "drill", statusMessage: "Failed over" });
     expect((await h.action("hcp-b", LINK, "beginRecover")).status).toBe(200);
     expect(await h.link("hcp-b", LINK)).toMatchObject({ statusMessage: "Recovering data" });
   });
