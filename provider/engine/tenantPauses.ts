@@ -65,7 +65,9 @@ export class TenantPauseWatch {
   summary(): string | undefined {
     if (!this.reader || this.held.size === 0) return undefined;
     const items = [...this.held].map(([tenant, status]) => `tenant ${tenant} ${status}`);
-    return `${items.join(", ")} on ${this.reader.where}: its data waits until it is resumed (${resumeCall(this.linkName, [...this.held.keys()][0] ?? "<tenant>")}${this.held.size > 1 ? " for each" : ""})`;
+    const [first] = [...this.held.keys()];
+    const waits = this.held.size > 1 ? "their data waits until they are resumed" : "its data waits until it is resumed";
+    return `${items.join(", ")} on ${this.reader.where}: ${waits} (${resumeCall(this.linkName, this.held.size > 1 ? "<tenant>" : (first ?? "<tenant>"))})`;
   }
 
   private async read(step: PlannedStep, only: string[] | undefined): Promise<void> {
