@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import type { AccountRole, UserAccount } from "./model/system";
+import { BEGIN_RECOVERY_SPELLINGS, type BeginRecoverySpelling, type UnknownActionParameters } from "./model/assumptions";
+import { defaultQuirks, type AccountRole, type Quirks, type UserAccount } from "./model/system";
 
 /** The simulator's configuration: JSON file or object, every field optional. */
 
@@ -26,6 +27,18 @@ export interface SystemConfig {
   readonly replicationHost?: string;
   /** replicationService.enableDNSFailover at start; default false. */
   readonly enableDNSFailover?: boolean;
+  /** HCP's documented delays and quirks to play (simulator/README.md, "Delays and quirks"); default none. */
+  readonly quirks?: QuirksConfig;
+}
+
+/** Every field optional; see `Quirks` in model/system.ts. */
+export interface QuirksConfig {
+  /** Simulated seconds beginRecovery is refused after a trusted certificate upload; default 0. */
+  readonly beginRecoveryUnavailableSeconds?: number;
+  /** "beginRecovery" (default), "beginRecover" or "both". */
+  readonly beginRecoverySpelling?: BeginRecoverySpelling;
+  /** "reject" (default: 400) or "ignore" (200, no effect, as documented). */
+  readonly unknownActionParameters?: UnknownActionParameters;
 }
 
 export interface LinkConfig {
@@ -75,6 +88,7 @@ export interface ResolvedConfig {
     readonly tenants: readonly string[];
     readonly replicationHost: string;
     readonly enableDNSFailover: boolean;
+    readonly quirks: Quirks;
   }>;
   readonly links: ReadonlyArray<Required<LinkConfig>>;
   readonly timeSpeed: number;
@@ -149,6 +163,7 @@ export function resolveConfig(config: SimulatorConfig = {}): ResolvedConfig {
       tenants,
       replicationHost: system.replicationHost ?? `${system.name}.example.com`,
       enableDNSFailover: system.enableDNSFailover ?? false,
+      quirks: resolveQuirks(system.quirks, defaultQuirks(), `${where}.quirks`),
     };
   });
   const linkNames = new Set<string>();
@@ -184,6 +199,24 @@ export function resolveConfig(config: SimulatorConfig = {}): ResolvedConfig {
   const tickMs = config.tickMs ?? defaults.tickMs ?? 200;
   check(Number.isInteger(tickMs) && tickMs >= 10, "tickMs: an integer >= 10");
   return { systems: resolvedSystems, links: resolvedLinks, timeSpeed, replicationRate, controlPort, tickMs };
+}
+
+export const BEGIN_RECOVERY_SPELLING_VALUES: readonly BeginRecoverySpelling[] = [...BEGIN_RECOVERY_SPELLINGS, "both"];
+export const UNKNOWN_ACTION_PARAMETER_VALUES: readonly UnknownActionParameters[] = ["reject", "ignore"];
+
+/** `base` with the given quirks applied and checked; `where` names the property in errors. */
+export function resolveQuirks(given: QuirksConfig | undefined, base: Quirks, where: string): Quirks {
+  if (given === undefined) return base;
+  check(typeof given === "object" && given !== null && !Array.isArray(given), `${where}: an object`);
+  const known = ["beginRecoveryUnavailableSeconds", "beginRecoverySpelling", "unknownActionParameters"];
+  for (const key of Object.keys(given)) check(known.includes(key), `${where}.${key}: unknown (known: ${known.join(", ")})`);
+  const seconds = given.beginRecoveryUnavailableSeconds ?? base.beginRecoveryUnavailableSeconds;
+  check(typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0, `${where}.beginRecoveryUnavailableSeconds: a number >= 0`);
+  const spelling = given.beginRecoverySpelling ?? base.beginRecoverySpelling;
+  check(BEGIN_RECOVERY_SPELLING_VALUES.includes(spelling), `${where}.beginRecoverySpelling: one of ${BEGIN_RECOVERY_SPELLING_VALUES.join(", ")}`);
+  const unknown = given.unknownActionParameters ?? base.unknownActionParameters;
+  check(UNKNOWN_ACTION_PARAMETER_VALUES.includes(unknown), `${where}.unknownActionParameters: one of ${UNKNOWN_ACTION_PARAMETER_VALUES.join(", ")}`);
+  return { beginRecoveryUnavailableSeconds: seconds, beginRecoverySpelling: spelling, unknownActionParameters: unknown };
 }
 
 function resolveUser(user: UserConfig, where: string): UserAccount {

@@ -1,9 +1,11 @@
 import { describeObject } from "./dataplane";
+import { resolveQuirks, type QuirksConfig } from "./config";
 import { badRequest, notFound } from "./errors";
-import { statusFor } from "./model/assumptions";
+import { DEFAULT_AUTO_PAUSE_CAUSE, statusFor } from "./model/assumptions";
+import { tenantStatusOf } from "./model/link";
 import { statisticsOf } from "./model/replication";
 import type { SystemModel } from "./model/system";
-import { acceptPendingRequest, rejectPendingRequest } from "./model/topology";
+import { acceptPendingRequest, autoPauseTenant, fixAutoPauseCause, rejectPendingRequest, setTenantPaused } from "./model/topology";
 import type { World } from "./model/world";
 import { allowedMethods, handlerFor, matchRoute, type Route } from "./router";
 import type { Reply } from "./wire";
@@ -59,6 +61,9 @@ const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
   { template: `${S}/pending-requests/{link}/reject`, handlers: { POST: (r) => answerPendingRequest(r, false) } },
   { template: `${S}/latency`, handlers: { POST: setLatency } },
   { template: `${S}/fail-next`, handlers: { POST: setFailNext } },
+  { template: `${S}/quirks`, handlers: { GET: (r) => json(system(r).quirks), POST: setQuirks } },
+  { template: `${S}/links/{link}/tenants/{tenant}/auto-pause`, handlers: { POST: autoPause } },
+  { template: `${S}/links/{link}/tenants/{tenant}/auto-pause/clear`, handlers: { POST: clearAutoPause } },
   { template: `${S}/events`, handlers: { GET: (r) => json(system(r).events.list(integerParam(r, "since", 0))) } },
   { template: `${S}/objects`, handlers: { GET: (r) => json(objectsOf(system(r))) } },
   { template: `${S}/objects/{tenant}`, handlers: { GET: (r) => json(objectsOf(system(r), r.params["tenant"])) } },
@@ -198,6 +203,43 @@ function setFailNext(request: ControlRequest): Reply {
   return json(target.faults);
 }
 
+/** `{ beginRecoveryUnavailableSeconds?, beginRecoverySpelling?, unknownActionParameters? }`: only the given ones change. */
+function setQuirks(request: ControlRequest): Reply {
+  const target = system(request);
+  try {
+    target.quirks = resolveQuirks(request.body as QuirksConfig, target.quirks, "quirks");
+  } catch (error) {
+    throw badRequest((error as Error).message.replace(/^Invalid simulator configuration: /, ""));
+  }
+  target.events.notice(`Quirks set (simulator): ${JSON.stringify(target.quirks)}`);
+  return json(target.quirks);
+}
+
+function linkOf(request: ControlRequest) {
+  const target = system(request);
+  const name = request.params["link"] ?? "";
+  const record = target.link(name);
+  if (!record) throw notFound(`Link '${name}' does not exist on ${target.name}`);
+  return { target, record, tenant: request.params["tenant"] ?? "" };
+}
+
+/** `{ cause? }`: HCP pauses the tenant's replication or recovery on this link by itself (AUTO_PAUSED). */
+function autoPause(request: ControlRequest): Reply {
+  const { target, record, tenant } = linkOf(request);
+  const cause = param(request, "cause") ?? DEFAULT_AUTO_PAUSE_CAUSE;
+  if (typeof cause !== "string" || cause.trim() === "") throw badRequest("cause: a non-empty text");
+  autoPauseTenant(request.ops.world, target, record, tenant, cause);
+  return json({ link: record.name, tenant, status: tenantStatusOf(record.tenants.get(tenant.toLowerCase())), cause });
+}
+
+/** `{ resume? }`: the cause is fixed; with `resume: true` the tenant is also resumed, as the console would. */
+function clearAutoPause(request: ControlRequest): Reply {
+  const { target, record, tenant } = linkOf(request);
+  fixAutoPauseCause(request.ops.world, target, record, tenant);
+  if (booleanParam(request, "resume")) setTenantPaused(request.ops.world, target, record, tenant, false);
+  return json({ link: record.name, tenant, status: tenantStatusOf(record.tenants.get(tenant.toLowerCase())) });
+}
+
 function objectsOf(target: SystemModel, tenantName?: string): Record<string, ReturnType<typeof describeObject>[]> {
   const result: Record<string, ReturnType<typeof describeObject>[]> = {};
   for (const tenant of target.tenants.values()) {
@@ -261,6 +303,7 @@ function summaryOf(ops: ControlOps, target: SystemModel): unknown {
     trustedCertificates: [...target.trusted.values()].map((c) => ({ id: c.id, subjectDN: c.subjectDN, fingerprintSha256: c.fingerprintSha256 })),
     service: target.service,
     faults: target.faults,
+    quirks: target.quirks,
     links: [...target.links.values()].map((record) => {
       const statusMessage = world.statusMessage(target, record);
       return {
@@ -275,6 +318,7 @@ function summaryOf(ops: ControlOps, target: SystemModel): unknown {
         status: statusFor(statusMessage),
         statusMessage,
         tenants: [...record.tenants.values()].map((t) => t.name),
+        tenantStatus: Object.fromEntries([...record.tenants.values()].map((t) => [t.name, tenantStatusOf(t)])),
         statistics: statisticsOf(world, target, record),
       };
     }),

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as https from "https";
 import axios, { AxiosInstance } from "axios";
+import type { QuirksConfig } from "./config";
 import type { RunningSimulator, SimulatedSystem } from "./index";
 
 export interface SimEvent {
@@ -81,6 +82,18 @@ export class SimulatorClient {
   }
   failNext(name: string, count: number, status = 503) {
     return this.control("POST", this.systemUrl(name, "/fail-next"), { count, status });
+  }
+  /** HCP's documented delays and quirks on one system (only the given fields change). */
+  setQuirks(name: string, quirks: QuirksConfig) {
+    return this.control("POST", this.systemUrl(name, "/quirks"), quirks);
+  }
+  /** HCP pauses a tenant of a link by itself (AUTO_PAUSED), e.g. the primary cannot reach Active Directory. */
+  autoPauseTenant(name: string, link: string, tenant: string, cause?: string) {
+    return this.control("POST", this.systemUrl(name, `/links/${encodeURIComponent(link)}/tenants/${encodeURIComponent(tenant)}/auto-pause`), cause ? { cause } : {});
+  }
+  /** The cause of an auto-pause is fixed; `resume` also resumes the tenant as the console would. */
+  clearAutoPause(name: string, link: string, tenant: string, resume = false) {
+    return this.control("POST", this.systemUrl(name, `/links/${encodeURIComponent(link)}/tenants/${encodeURIComponent(tenant)}/auto-pause/clear`), { resume });
   }
   events(name: string) {
     return this.control("GET", this.systemUrl(name, "/events")) as Promise<SimEvent[]>;

@@ -7,7 +7,7 @@ import { Simulator } from "./simulator";
  */
 
 export { defaultConfig, loadConfigFile, resolveConfig, DEFAULT_PASSWORD, DEFAULT_SOFTWARE_VERSION } from "./config";
-export type { LinkConfig, ReplicationRateConfig, ResolvedConfig, SimulatorConfig, SystemConfig, UserConfig } from "./config";
+export type { LinkConfig, QuirksConfig, ReplicationRateConfig, ResolvedConfig, SimulatorConfig, SystemConfig, UserConfig } from "./config";
 
 /** One simulated system as a client reaches it. */
 export interface SimulatedSystem {

@@ -9,6 +9,7 @@ import { DATA_ROUTES, type DataHandler } from "./dataplane";
 import { SimError, forbidden, notFound } from "./errors";
 import { operationParams, type MapiHandler } from "./mapi/context";
 import { MAPI_ROUTES } from "./mapi/routes";
+import { ADMINISTRATOR_ONLY_READS } from "./model/assumptions";
 import { advance } from "./model/replication";
 import type { SystemModel } from "./model/system";
 import type { World } from "./model/world";
@@ -178,7 +179,7 @@ async function serveSystem(world: World, system: SystemModel, method: string, ur
   let reply: Reply;
   if (routed.area === "mapi") {
     const handler = handlerFor(routed.match.route, method);
-    requireRole(user, method !== "GET" && method !== "HEAD");
+    requireRole(user, (method !== "GET" && method !== "HEAD") || ADMINISTRATOR_ONLY_READS.includes(routed.match.route.template));
     advance(world);
     reply = handler({ world, system, params, query: url.searchParams, body, contentType, verbose: url.searchParams.get("verbose") === "true" });
   } else {

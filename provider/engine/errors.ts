@@ -21,6 +21,8 @@ export interface ExecutedStep {
   startedAt: string;
   /** ISO 8601. */
   finishedAt: string;
+  /** How it ran, when that is worth keeping: e.g. sent under its other documented spelling, or retried. */
+  note?: string;
 }
 
 /** What the executor last saw: the phase of its last plan, the last phase it could tell for sure, the observation. */

@@ -23,7 +23,9 @@ import {
   WorkflowTimeoutError,
 } from "./errors";
 import { WorkflowCancelledError } from "./cancelled";
+import { runActionStep, type ActionHost } from "./actionEffects";
 import { errorText } from "./observe";
+import { TenantPauseWatch, type TenantStatusReader } from "./tenantPauses";
 
 export {
   type ExecutedStep,
@@ -42,8 +44,13 @@ export interface TransitionRequest {
    * of a wait, which may read the primary only when the replica's answer needs it (ObserveOptions.replicaFirst).
    */
   observe: (purpose?: "poll") => Promise<Observation>;
-  /** Sends one link action to one side. Called at most once per step and run. */
-  runAction: (side: "primary" | "replica", action: LinkAction) => Promise<void>;
+  /**
+   * Sends one link action to one side, as `spelling` when given (another documented query parameter for it).
+   * Called once per spelling, and again only after a refusal HCP documents as temporary (actionEffects.ts).
+   */
+  runAction: (side: "primary" | "replica", action: LinkAction, spelling?: string) => Promise<void>;
+  /** Reads the link's tenant statuses where recovery sends from, when a wait on it stops progressing. */
+  tenants?: TenantStatusReader;
   /** One line of progress per call. */
   log: (line: string) => void;
   /** Default: a timer. */
@@ -138,8 +145,10 @@ class Transition {
   private edition: Edition | undefined;
   /** The last phase a plan could be made in: it settles readings that fault messages make ambiguous. */
   private lastKnownPhase: LinkPhase | undefined;
+  private readonly pauses: TenantPauseWatch;
 
   constructor(private readonly req: TransitionRequest) {
+    this.pauses = new TenantPauseWatch(req.tenants, req.options.linkName, req.log);
     this.now = req.now ?? Date.now;
     this.lastKnownPhase = req.options.memory?.lastKnownPhase;
     this.sleep = req.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -252,7 +261,7 @@ class Transition {
     if (!plan.ok) throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
   }
 
-  private record(step: PlannedStep, outcome: ExecutedStep["outcome"], startedAt: number): void {
+  private record(step: PlannedStep, outcome: ExecutedStep["outcome"], startedAt: number, note?: string): void {
     this.handled.add(keyOf(step));
     this.executed.push({
       ...(step.number !== undefined ? { number: step.number } : {}),
@@ -263,6 +272,7 @@ class Transition {
       outcome,
       startedAt: iso(startedAt),
       finishedAt: iso(this.now()),
+      ...(note ? { note } : {}),
     });
   }
 
@@ -304,38 +314,34 @@ class Transition {
   }
 
   private async runAction(step: PlannedStep, started: number): Promise<Plan | undefined> {
+    return runActionStep(this.actionHost(), step, started);
+  }
+
+  /** What actionEffects.ts needs of this run: sending, observing, recording, waiting, and its errors. */
+  private actionHost(): ActionHost {
     const { req } = this;
-    const side = step.side === "primary" ? "primary" : "replica";
-    const action = step.action as LinkAction;
-    req.log(`${stepRef(step)}: ${step.title}`);
-    try {
-      await req.runAction(side, action);
-    } catch (err) {
-      const cause = errorText(err);
-      req.log(`${stepRef(step)}: ${action} reported an error (${cause}); re-reading the systems before deciding`);
-      const plan = await this.refresh(step);
-      if (plan.ok && !inPlan(plan, step)) {
-        req.log(`${stepRef(step)}: the link moved on to phase ${plan.phase} anyway: treating ${action} as done`);
-        this.record(step, "done", started);
-        return plan;
-      }
-      throw new WorkflowStepError(
-        `${stepRef(step)} (${step.title}) failed: ${cause}. The link is in phase ${plan.phase}` +
-          `${plan.ok ? "" : ` (${describeRefusal(plan.refusal)})`}. It was not retried; steps finished in this run: ` +
-          `${this.executed.length > 0 ? this.executed.map((e) => e.label).join(", ") : "none"}. ` +
-          `Fix the cause, then re-run \`pulumi up\` to resume from this step.`,
-        { step, causeMessage: cause, executed: this.executed, ...this.last },
-      );
-    }
-    const plan = await this.refresh(step);
-    if (plan.ok && !inPlan(plan, step)) {
-      req.log(`${stepRef(step)} done: link ${req.options.linkName} is now ${plan.phase}`);
-      this.record(step, "done", started);
-      return plan;
-    }
-    if (!plan.ok && !this.transient(plan)) throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
-    // Sent once; HCP may apply it a moment later. Wait for the effect, never send it again.
-    return this.waitFor(step, started, plan);
+    const ctx = (step: PlannedStep, causeMessage: string) => ({ step, causeMessage, executed: this.executed, ...this.last });
+    return {
+      linkName: req.options.linkName,
+      waitTimeoutSeconds: req.waitTimeoutSeconds,
+      pollIntervalSeconds: req.pollIntervalSeconds,
+      label: (side) => (side === "primary" ? primaryLabel(req.options) : replicaLabel(req.options)),
+      send: (side, action, spelling) => (spelling === undefined ? req.runAction(side, action) : req.runAction(side, action, spelling)),
+      log: req.log,
+      sleep: this.sleep,
+      now: this.now,
+      refresh: (step) => this.refresh(step),
+      effectSeen: (plan, step) => !inPlan(plan, step),
+      undecided: (plan) => this.transient(plan) || this.someSideSilent(),
+      record: (step, started, note) => this.record(step, "done", started, note),
+      waitFor: (step, started, plan) => this.waitFor(step, started, plan),
+      describe: (plan) => this.lastSeen(plan),
+      finished: () => (this.executed.length > 0 ? this.executed.map((e) => e.label).join(", ") : "none"),
+      refused: (plan) => new WorkflowRefusedError((plan as Extract<Plan, { ok: false }>).refusal, this.executed, this.last),
+      failed: (step, message, cause) => new WorkflowStepError(message, ctx(step, cause)),
+      timedOut: (step, waitedFor, lastSeen) =>
+        new WorkflowTimeoutError({ step, timeoutSeconds: req.waitTimeoutSeconds, waitedFor, lastSeen, executed: this.executed, ...this.last }),
+    };
   }
 
   private someSideSilent(): boolean {
@@ -358,6 +364,8 @@ class Transition {
     if (!obs.primary.reachable) parts.push(`${primaryLabel(this.req.options)} unreachable (${obs.primary.error ?? "no answer"})`);
     if (!obs.replica.reachable) parts.push(`${replicaLabel(this.req.options)} unreachable (${obs.replica.error ?? "no answer"})`);
     if (!plan.ok) parts.push(`refused: ${plan.refusal.reason}`);
+    const paused = this.pauses.summary();
+    if (paused) parts.push(paused);
     return parts.join("; ");
   }
 
@@ -418,6 +426,7 @@ class Transition {
         if (this.transient(plan)) continue;
         throw new WorkflowRefusedError(plan.refusal, this.executed, this.last);
       }
+      await this.pauses.poll(step, plan, this.obs as Observation);
       // A wait or a person's step ends only on what both systems show: with one side silent, the other's
       // "Stalled link" could hide recovery still in progress (see phase.ts).
       if (step.kind !== "action" && this.someSideSilent()) continue;

@@ -5,6 +5,7 @@
  */
 import { REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
+import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
 import { observePhase } from "../planner/phase";
@@ -126,7 +127,7 @@ export async function findTrustedCertificate(
     expiresOn = undefined;
   }
   const candidates = expiresOn
-    ? entries.filter((c) => sameInstant(c.expiresOn, expiresOn) || !Number.isFinite(Date.parse(c.expiresOn)))
+    ? entries.filter((c) => sameInstant(c.expiresOn, expiresOn) || parseMapiDate(c.expiresOn) === undefined)
     : entries;
   let unreadable = false;
   for (const candidate of candidates) {

@@ -5,7 +5,7 @@
  * A real HCP system may correct any of them; change them here and nowhere else. This module holds data
  * only: no imports with run-time effect, so the pure planner can use it.
  */
-import type { LinkPriority, LinkType } from "./types";
+import type { LinkAction, LinkPriority, LinkType } from "./types";
 
 // ---------------------------------------------------------------------------------------------------
 // Wire details
@@ -61,11 +61,66 @@ export const LINK_READ_DEFAULTS: { compression: boolean; encryption: boolean; pr
   priority: "OLDEST_FIRST",
 };
 
-/** Dates in the certificate list are ISO 8601. */
-export const CERTIFICATE_DATES_ISO8601 = true;
+/**
+ * MAPI dates (certificate `validOn` / `expiresOn`, `upToDateAsOfString`) come in the documented form
+ * `yyyy-MM-ddThh:mm:ss±hhmm`; ISO 8601 with `Z` or `±hh:mm` and fractions of a second are read too. A date
+ * without any zone is read as UTC (assumed). See `provider/mapi/dates.ts`.
+ */
+export const MAPI_DATE_WITHOUT_ZONE_IS_UTC = true;
 
 /** Invalid actions (wrong side, wrong type, wrong phase) are refused with this status and X-HCP-ErrorMessage. */
 export const INVALID_ACTION_STATUS = 400;
+
+// ---------------------------------------------------------------------------------------------------
+// HCP's delays and quirks (hcp-workflows.md sections 3b, 3c, 5)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The query parameters that may name each action, tried in this order. Documented: the 7.x reference and
+ * hcpsdk write `beginRecovery`, the 9.x reference prints `beginRecover`; which one a 9.x system accepts is
+ * not documented, and HCP ignores query parameters it does not know (200, nothing happens). So the first
+ * is sent, and the second only once the first was accepted without effect (assumed order).
+ */
+export const ACTION_SPELLINGS: Readonly<Record<LinkAction, readonly string[]>> = {
+  suspend: ["suspend"],
+  resume: ["resume"],
+  failOver: ["failOver"],
+  failBack: ["failBack"],
+  beginRecovery: ["beginRecovery", "beginRecover"],
+  completeRecovery: ["completeRecovery"],
+  restore: ["restore"],
+};
+
+/**
+ * An accepted action shows its effect (the link's phase moves as the workflow says) within this many
+ * seconds, or it had none (assumed: HCP applies link actions at once; the simulator does).
+ */
+export const ACTION_EFFECT_SECONDS = 60;
+
+/**
+ * Documented: after new trusted replication certificates are uploaded, Begin Recovery can stay unavailable
+ * for more than ten minutes. The refusal's status and wording are not documented: this reading takes a 400
+ * whose X-HCP-ErrorMessage says the action is "not available yet" (or "not yet available") for it. Only
+ * such a refusal of these actions is retried, within waitTimeoutSeconds; every other refusal stops at once.
+ */
+export const NOT_YET_AVAILABLE_REFUSALS: Readonly<Partial<Record<LinkAction, { status: number; message: RegExp; why: string }>>> = {
+  beginRecovery: {
+    status: 400,
+    message: /\bnot (available yet|yet available)\b/i,
+    why: "HCP documents that Begin Recovery can take more than ten minutes to become available after new trusted replication certificates are uploaded",
+  },
+};
+
+/**
+ * Documented causes of a tenant's AUTO_PAUSED status. MAPI's tenant status carries no cause, so the provider
+ * names these and points at the system log, which records it (assumed).
+ */
+export const AUTO_PAUSE_CAUSES: readonly string[] = [
+  "during data recovery, the primary cannot reach Active Directory and the tenant uses AD authentication (or a namespace uses AD single sign-on)",
+  "tenant conflicts on an erasure-coded topology",
+  "multipart objects on a cross-release 9.x-8.x link",
+  "the same tenants, namespaces or accounts created on both systems of an active/active link",
+];
 
 /** HCP's System Management Console listens on this port of the same admin host as MAPI (9090). */
 export const SYSTEM_MANAGEMENT_CONSOLE_PORT = 8000;
@@ -110,7 +165,19 @@ export const STATUS_MESSAGES = {
   scheduledOff: "Scheduled off period",
   remoteStorageFull: "Remote storage full, link suspended",
   localStorageFull: "Local storage full, link suspended",
+  /** An UNHEALTHY state the documentation lists without its meaning (see UNRECOGNIZED_LINK_READING). */
+  unrecognized: "Unrecognized link",
 } as const;
+
+/**
+ * "Unrecognized link": the 9.x documentation groups it with High error rate, Stalled link and Broken link
+ * as UNHEALTHY, without a meaning. Read here as: the system does not recognise its peer's record of the
+ * link (a link of that name recreated, or changed, on one system only), so no step of the workflow can tell
+ * the phase from it (assumed).
+ */
+export const UNRECOGNIZED_LINK_READING =
+  "the system does not recognise the other system's record of this link (for example, the link was deleted and " +
+  "created again, or changed, on one system only); HCP lists it among the unhealthy states without saying more";
 
 /**
  * Messages that report a problem while the link still replicates primary -> replica (no failover
@@ -230,6 +297,7 @@ export const STATUS_FOR_MESSAGE: Readonly<Record<string, "GOOD" | "WARNING" | "B
   [STATUS_MESSAGES.highErrorRate]: "BAD",
   [STATUS_MESSAGES.stalled]: "BAD",
   [STATUS_MESSAGES.broken]: "BAD",
+  [STATUS_MESSAGES.unrecognized]: "BAD",
 };
 
 /**

@@ -12,7 +12,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from "node:tls";
 import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
-import { CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, SERVER_CERTIFICATE_ID } from "./assumptions";
+import { ACTION_SPELLINGS, CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, SERVER_CERTIFICATE_ID } from "./assumptions";
 import { authorizationHeader } from "./auth";
 import {
   MapiConfigError,
@@ -20,6 +20,7 @@ import {
   MapiError,
   MapiHttpError,
   MapiNotTriedError,
+  MapiPermissionError,
   MapiResponseError,
   MapiTimeoutError,
   MapiTlsError,
@@ -314,10 +315,16 @@ export class MapiClient {
 
   // ---- certificates -------------------------------------------------------------------------------
 
-  /** This system's own replication server certificate (PEM). */
+  /** This system's own replication server certificate (PEM). Needs the administrator role (documented). */
   async getServerCertificate(): Promise<string> {
-    const res = await this.#ok("GET", `/certificates/${SERVER_CERTIFICATE_ID}`, { accept: PEM_ACCEPT });
-    return extractPem(res.body, res.ctx);
+    try {
+      const res = await this.#ok("GET", `/certificates/${SERVER_CERTIFICATE_ID}`, { accept: PEM_ACCEPT });
+      return extractPem(res.body, res.ctx);
+    } catch (err) {
+      if (!(err instanceof MapiHttpError) || err.status !== 403) throw err;
+      const details = { status: err.status, method: err.method, url: err.url, path: err.path, ...(err.hcpErrorMessage !== undefined ? { hcpErrorMessage: err.hcpErrorMessage } : {}) };
+      throw new MapiPermissionError(details, "administrator", "Downloading the replication server certificate (GET certificates/server)");
+    }
   }
 
   /** The certificate list (trusted certificates; may include the local `server` entry). */
@@ -422,12 +429,19 @@ export class MapiClient {
     return decodeTenantStatus(this.#parse(res), res.ctx);
   }
 
-  /** Runs a link action: `POST links/<link>?<action>`, no body, no Content-Type. Sent exactly once. */
-  async runLinkAction(name: string, action: LinkAction): Promise<void> {
+  /**
+   * Runs a link action: `POST links/<link>?<action>`, no body, no Content-Type. Sent exactly once.
+   * `spelling`: another documented query parameter for the same action (ACTION_SPELLINGS, e.g. `beginRecover`).
+   */
+  async runLinkAction(name: string, action: LinkAction, spelling?: string): Promise<void> {
     if (!LINK_ACTIONS.includes(action)) {
       throw new MapiConfigError("action", `must be one of ${LINK_ACTIONS.join(", ")} (got ${JSON.stringify(action)})`);
     }
-    await this.#ok("POST", `/links/${seg(name)}?${action}`);
+    const parameter = spelling ?? action;
+    if (!ACTION_SPELLINGS[action].includes(parameter)) {
+      throw new MapiConfigError("spelling", `${action} is spelt ${ACTION_SPELLINGS[action].join(" or ")} (got ${JSON.stringify(spelling)})`);
+    }
+    await this.#ok("POST", `/links/${seg(name)}?${parameter}`);
   }
 
   // ---- transport ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * Used to decide whether a system trusts another system's current replication server certificate.
  */
 import { X509Certificate, createHash } from "node:crypto";
+import { parseMapiDate } from "./dates";
 
 export interface PemFacts {
   /** Subject as `CN=…, O=…` (attribute order as in the certificate). */
@@ -55,9 +56,9 @@ export function samePemCertificate(a: string, b: string): boolean {
   return da !== undefined && db !== undefined && da.equals(db);
 }
 
-/** True when two date texts denote the same second (formats may differ between systems). */
+/** True when two date texts denote the same second (`±hhmm` from HCP, ISO 8601 from here). */
 export function sameInstant(a: string, b: string): boolean {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) < 1000;
+  const ta = parseMapiDate(a);
+  const tb = parseMapiDate(b);
+  return ta !== undefined && tb !== undefined && Math.abs(ta - tb) < 1000;
 }

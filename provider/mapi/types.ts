@@ -75,6 +75,10 @@ export interface LinkStatistics {
   operationsPerSecond?: number;
   errors?: number;
   errorsPerSecond?: number;
+  /** 9.x: objects Replication Verification analysed. */
+  objectsVerified?: number;
+  /** 9.x: objects Replication Verification found missing and replicated. */
+  objectsReplicatedAfterVerification?: number;
 }
 
 /** What `createLink` sends (`PUT links`). */
@@ -124,7 +128,7 @@ export interface LinkView {
   statistics?: LinkStatistics;
 }
 
-/** One entry of `GET certificates`. Dates are ISO 8601 text as the system sends them. */
+/** One entry of `GET certificates`. Dates are text as the system sends them (`yyyy-MM-ddThh:mm:ss±hhmm`; see dates.ts). */
 export interface CertificateInfo {
   /** Opaque id chosen by the system; the local server certificate is `server`. */
   id: string;

@@ -268,6 +268,8 @@ function decodeStatistics(r: FieldReader): LinkStatistics {
     operationsPerSecond: r.num("operationsPerSecond"),
     errors: r.num("errors"),
     errorsPerSecond: r.num("errorsPerSecond"),
+    objectsVerified: r.num("objectsVerified"),
+    objectsReplicatedAfterVerification: r.num("objectsReplicatedAfterVerification"),
   });
 }
 

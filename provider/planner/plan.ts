@@ -13,6 +13,7 @@ import type { Edition, PlanContext, Workflow, WorkflowStep } from "../workflows/
 import { applies } from "./conditions";
 import { primaryLabel, replicaLabel } from "./labels";
 import { analysePhase, EXPECTED_PRIMARY_MESSAGES, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis } from "./phase";
+import { refusalForStatusMessage } from "./statusRefusals";
 import type { DeclaredState, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "./types";
 
 export { dataBehind, isBehind } from "./dataBehind";
@@ -111,6 +112,8 @@ function unreadable(a: PhaseAnalysis, obs: Observation, opts: PlanOptions): Plan
   const onPrimary = a.unexpectedMessage?.side === "primary";
   const side = onPrimary ? P : R;
   const message = a.unexpectedMessage?.message;
+  const specific = refusalForStatusMessage(message, onPrimary ? "primary" : "replica", opts, a.detail);
+  if (specific) return refuse(a.phase, specific);
   const expectedMessages = onPrimary ? EXPECTED_PRIMARY_MESSAGES : EXPECTED_REPLICA_MESSAGES;
   return refuse(a.phase, {
     reason:

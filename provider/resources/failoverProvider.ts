@@ -160,16 +160,17 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       declared: inputs.state,
       options: planOptions(inputs, { ...memory, splitBrain }),
       observe: observeNow,
-      runAction: async (side, action) => {
+      runAction: async (side, action, spelling) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain); both
         // sides of an active/active link are read-write anyway.
         const activeActive = !!lastObservation && isActiveActiveObservation(lastObservation);
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable && !activeActive) splitBrain = true;
         waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         if (action === "beginRecovery") splitBrain = false;
-        await clients[side].runLinkAction(inputs.link, action);
+        await clients[side].runLinkAction(inputs.link, action, spelling);
         if (action === "failOver" && !activeActive) failOverJustSent = true;
       },
+      tenants: tenantReader(clients.replica, inputs),
       log,
       sleep: waits.sleep,
       now: () => Date.now(),
@@ -193,7 +194,7 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   }
 }
 
-function toRecord(step: { number?: number; label: string; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
+function toRecord(step: { number?: number; label: string; title: string; outcome: string; startedAt: string; finishedAt: string; note?: string }): ExecutedStepRecord {
   return {
     ...(step.number !== undefined ? { number: step.number } : {}),
     label: step.label,
@@ -201,6 +202,16 @@ function toRecord(step: { number?: number; label: string; title: string; outcome
     outcome: step.outcome,
     startedAt: step.startedAt,
     finishedAt: step.finishedAt,
+    ...(step.note ? { note: step.note } : {}),
+  };
+}
+
+/** Tenant statuses on the replica, which sends during data recovery (read only when a wait stops progressing). */
+function tenantReader(replica: import("../mapi/client").MapiClient, inputs: FailoverInputs): import("../engine/tenantPauses").TenantStatusReader {
+  return {
+    where: `${inputs.replica.name} (replica)`,
+    listTenants: async () => (await replica.getLinkContent(inputs.link)).tenants,
+    status: async (tenant) => (await replica.getTenantStatus(inputs.link, tenant)).status,
   };
 }
 

@@ -79,6 +79,8 @@ export interface ExecutedStepRecord {
   outcome: string;
   startedAt: string;
   finishedAt: string;
+  /** How the step ran when that matters, e.g. "sent as ?beginRecover: ?beginRecovery was accepted (HTTP 200) without effect". */
+  note?: string;
 }
 
 /** The system that serves clients: "both" while an active/active link replicates. */

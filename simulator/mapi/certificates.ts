@@ -6,6 +6,7 @@ import {
   CERTIFICATE_UPLOAD_MEDIA_TYPES,
   DUPLICATE_CERTIFICATE_STATUS,
   SERVER_CERTIFICATE_ID,
+  formatMapiDate,
 } from "../model/assumptions";
 import { OK, mediaType, type Reply, type WireObject } from "../wire";
 import type { TrustedCertificate } from "../model/system";
@@ -22,7 +23,7 @@ export function listCertificates(request: MapiRequest): Reply {
 }
 
 function listItem(id: string, info: { subjectDN: string; validOn: string; expiresOn: string }): WireObject {
-  return { id, subjectDN: info.subjectDN, validOn: info.validOn, expiresOn: info.expiresOn };
+  return { id, subjectDN: info.subjectDN, validOn: formatMapiDate(Date.parse(info.validOn)), expiresOn: formatMapiDate(Date.parse(info.expiresOn)) };
 }
 
 /** PUT: the body is the PEM of a certificate to trust. */
@@ -44,10 +45,12 @@ export function uploadCertificate(request: MapiRequest): Reply {
     throw new SimError(DUPLICATE_CERTIFICATE_STATUS, "This is the system's own replication server certificate");
   }
   if (!system.trust(info)) throw new SimError(DUPLICATE_CERTIFICATE_STATUS, `Certificate ${info.subjectDN} is already trusted`);
+  system.lastTrustUploadAt = request.world.clock.now();
   system.events.notice(`Replication certificate uploaded: ${info.subjectDN}`);
   return OK;
 }
 
+/** Needs the administrator role (ADMINISTRATOR_ONLY_READS, checked with the other role rules). */
 export function getServerCertificate(request: MapiRequest): Reply {
   return { status: 200, raw: { contentType: CERTIFICATE_MEDIA_TYPE, body: request.system.serverCertificate.pem } };
 }

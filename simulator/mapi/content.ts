@@ -7,7 +7,7 @@ import {
   SCHEDULE_TIME_PATTERN,
   TENANT_STATUS_ROOT,
 } from "../model/assumptions";
-import type { LinkSchedule, ScheduleSide } from "../model/link";
+import { tenantStatusOf, type LinkSchedule, type ScheduleSide } from "../model/link";
 import { statisticsOf } from "../model/replication";
 import { addDirectory, addTenant, removeDirectory, removeTenant, requireLinkTenant, setTenantPaused, updateSchedule } from "../model/topology";
 import { OK, type Fields, type Reply, type WireObject } from "../wire";
@@ -47,7 +47,7 @@ export function getTenant(request: MapiRequest): Reply {
       root: TENANT_STATUS_ROOT,
       body: {
         name: tenant?.name ?? name,
-        status: tenant?.paused ? "PAUSED" : "REPLICATING",
+        status: tenantStatusOf(tenant),
         upToDateAsOfString: stats.upToDateAsOfString,
         upToDateAsOfMillis: stats.upToDateAsOfMillis,
         objectsPending: stats.objectsPending,

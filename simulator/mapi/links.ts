@@ -31,7 +31,8 @@ export function headLink(request: MapiRequest): Reply {
 /** POST with one action query parameter runs the action; without, the body modifies the link. */
 export function postLink(request: MapiRequest): Reply {
   const record = requireLink(request);
-  if (operationParams(request.query).length > 0) return runLinkAction(request, record);
+  const acted = operationParams(request.query).length > 0 ? runLinkAction(request, record) : undefined;
+  if (acted) return acted;
   const { settings, convertTo } = readLinkPatch(bodyOf(request, "link"), record);
   const { peer } = request.world.peerOf(record);
   const target = request.world.resolveHost(settings.connection.remoteHost);

@@ -1,7 +1,9 @@
 import { SimError } from "../errors";
 import {
   ACTION_RULES,
+  BEGIN_RECOVERY_UNAVAILABLE_STATUS,
   INVALID_ACTION_STATUS,
+  beginRecoveryUnavailableMessage,
   RESTORE_RESENDS_ALL_DATA,
   isCrossRelease,
   type ActionRule,
@@ -24,6 +26,11 @@ export function runAction(world: World, system: SystemModel, record: LinkRecord,
   if (refusal) {
     system.events.warning(`Link '${record.name}': ${action} refused: ${refusal}`);
     throw new SimError(INVALID_ACTION_STATUS, refusal);
+  }
+  const notYet = action === "beginRecovery" ? beginRecoveryNotYet(world, system, record) : undefined;
+  if (notYet) {
+    system.events.warning(`Link '${record.name}': ${action} refused: ${notYet}`);
+    throw new SimError(BEGIN_RECOVERY_UNAVAILABLE_STATUS, notYet);
   }
   system.events.notice(`Link '${record.name}': ${action} ${automatic ? "run automatically" : "requested"} on ${system.name}`);
   EFFECTS[action](world, system, record, world.clock.now());
@@ -96,6 +103,22 @@ function peerRefusalOf(
     return `${where}: ${untrusted.join(" and ")}; upload it first (GET certificates/server on one system, PUT certificates on the other)`;
   }
   return undefined;
+}
+
+/**
+ * beginRecovery stays unavailable for `quirks.beginRecoveryUnavailableSeconds` after the latest trusted
+ * certificate upload on either system of the link (documented delay; see assumptions.ts).
+ */
+function beginRecoveryNotYet(world: World, system: SystemModel, record: LinkRecord): string | undefined {
+  const delayMs = system.quirks.beginRecoveryUnavailableSeconds * 1000;
+  if (delayMs <= 0) return undefined;
+  const { peer } = world.peerOf(record);
+  const uploads = [system.lastTrustUploadAt, peer?.lastTrustUploadAt].filter((t): t is number => t !== undefined);
+  if (uploads.length === 0) return undefined;
+  const latest = Math.max(...uploads);
+  const now = world.clock.now();
+  if (now - latest >= delayMs) return undefined;
+  return beginRecoveryUnavailableMessage(record.name, system.name, Math.round((now - latest) / 1000), Math.ceil((latest + delayMs - now) / 1000));
 }
 
 function kindWords(kind: LinkKind): string {

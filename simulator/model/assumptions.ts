@@ -271,9 +271,18 @@ export function isCrossRelease(versionA: string, versionB: string): boolean {
 // Wire details (docs/replication-model.md, "Wire details")
 // ---------------------------------------------------------------------------------------------
 
-/** Dates on the wire (certificate validity, upToDateAsOfString, events): ISO 8601 in UTC. */
+/** Dates outside MAPI (the control API's events, the data plane's listings): ISO 8601 in UTC. */
 export function formatTimestamp(millis: number): string {
   return new Date(millis).toISOString();
+}
+
+/**
+ * Dates in MAPI bodies (certificate `validOn` / `expiresOn`, `upToDateAsOfString`), in the documented
+ * form `yyyy-MM-ddThh:mm:ss±hhmm`. The documentation does not say which zone a system uses; the
+ * simulator writes UTC (`+0000`).
+ */
+export function formatMapiDate(millis: number): string {
+  return `${new Date(Math.floor(millis / 1000) * 1000).toISOString().slice(0, 19)}+0000`;
 }
 
 /** The list of certificates includes this system's own server certificate under this id. */
@@ -308,6 +317,20 @@ export const MD5_HEX_CASE_INSENSITIVE = true;
 
 /** Usernames (local and AD `user@domain`) compare case-insensitively; passwords exactly. */
 export const USERNAMES_CASE_INSENSITIVE = true;
+
+/**
+ * Downloading a system's own replication server certificate needs the administrator role (documented);
+ * a monitor-only account gets 403, like any request above its account level.
+ */
+export const ADMINISTRATOR_ONLY_READS: readonly string[] = ["/mapi/services/replication/certificates/server"];
+
+/**
+ * `objectsVerified` and `objectsReplicatedAfterVerification` (Replication Verification) appear in 9.x
+ * verbose link statistics and not in the 7.x-era samples: the simulator shows them from this major
+ * release on. It counts as verified every object known to be on both systems while the service's
+ * `verification` is ON or ONCE (assumed); nothing needs re-replicating after it (always 0).
+ */
+export const VERIFICATION_STATISTICS_FROM_MAJOR = 9;
 
 /** XML root of `GET links/<l>/content/tenants/<t>` (tenant replication status). */
 export const TENANT_STATUS_ROOT = "tenantReplicationStatus";
@@ -354,3 +377,49 @@ export const LINK_NAME_MAX_LENGTH = 64;
 
 /** Logged on both systems when data recovery finishes (documented text). */
 export const RECOVERY_COMPLETED_MESSAGE = "Replication data recovery completed";
+
+// ---------------------------------------------------------------------------------------------
+// HCP's delays and quirks (hcp-workflows.md sections 3b, 3c, 5), each switchable per system
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Documented: after new trusted replication certificates are uploaded, Begin Recovery "may take more
+ * than ten minutes to become active". The simulator refuses beginRecovery for a configured simulated
+ * time after the latest `PUT certificates` on either system of the link (which system's upload counts
+ * is not documented: both are needed for recovery, so both count). Status and wording are not
+ * documented; the provider recognises this wording (provider/mapi/assumptions.ts).
+ */
+export const BEGIN_RECOVERY_UNAVAILABLE_STATUS = 400;
+export function beginRecoveryUnavailableMessage(link: string, system: string, uploadedSecondsAgo: number, availableInSeconds: number): string {
+  return (
+    `Begin recovery is not available yet for link '${link}' on ${system}: new trusted replication certificates were ` +
+    `uploaded ${uploadedSecondsAgo} s ago; it becomes available in about ${availableInSeconds} s`
+  );
+}
+
+/**
+ * The 7.x reference and hcpsdk spell the action `beginRecovery`; the 9.x reference prints
+ * `beginRecover`. Which one a 9.x system accepts is not documented, so each system can be told which
+ * it honours: one of them, or both. Default: `beginRecovery` only.
+ */
+export const BEGIN_RECOVERY_SPELLINGS = ["beginRecovery", "beginRecover"] as const;
+export type BeginRecoverySpelling = (typeof BEGIN_RECOVERY_SPELLINGS)[number] | "both";
+export const DEFAULT_BEGIN_RECOVERY_SPELLING: BeginRecoverySpelling = "beginRecovery";
+
+/**
+ * Documented: "an unknown query parameter is ignored". A system in mode `ignore` answers an action
+ * POST whose parameter it does not know with 200 and does nothing; mode `reject` (the default, which
+ * catches typos in tests) answers 400 "Unknown action".
+ */
+export type UnknownActionParameters = "reject" | "ignore";
+export const DEFAULT_UNKNOWN_ACTION_PARAMETERS: UnknownActionParameters = "reject";
+
+/**
+ * Documented: HCP can pause a tenant's replication or recovery by itself (status AUTO_PAUSED), e.g.
+ * when the primary cannot reach Active Directory during recovery; it can be resumed only once the
+ * cause is fixed. The simulator marks the tenant on both systems' records of the link (assumed), keeps
+ * its objects pending, refuses `?resume` with 400 until the cause is fixed, and writes the cause to
+ * both event logs (the tenant status has no cause field). The link's own statusMessage does not change
+ * (assumed).
+ */
+export const DEFAULT_AUTO_PAUSE_CAUSE = "the primary system cannot reach Active Directory, which the tenant uses for authentication";

@@ -17,6 +17,7 @@ export function buildWorld(config: ResolvedConfig, serverCertificates: ReadonlyM
     const certificate = serverCertificates.get(spec.name.toLowerCase());
     if (!certificate) throw new Error(`No replication certificate for ${spec.name}`);
     const system = new SystemModel(spec.name, spec.softwareVersion, spec.replicationHost, spec.users, certificate, clock, spec.enableDNSFailover);
+    system.quirks = { ...spec.quirks };
     for (const tenant of spec.tenants) system.ensureTenant(tenant);
     system.events.notice(`System started (HCP ${spec.softwareVersion})`);
     world.add(system);

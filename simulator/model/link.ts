@@ -64,7 +64,21 @@ export interface LinkSchedule {
 
 export interface LinkTenant {
   readonly name: string;
+  /** Paused by a user (`?pause`). */
   paused: boolean;
+  /** Paused by HCP itself (AUTO_PAUSED), with its cause; `causeFixed` once it may be resumed. */
+  autoPaused?: { readonly cause: string; causeFixed: boolean };
+}
+
+/** Whether a tenant's objects wait: paused by a user or by HCP. */
+export function isTenantHeld(tenant: LinkTenant | undefined): boolean {
+  return !!tenant && (tenant.paused || tenant.autoPaused !== undefined);
+}
+
+/** The tenant's documented replication status. */
+export function tenantStatusOf(tenant: LinkTenant | undefined): "REPLICATING" | "PAUSED" | "AUTO_PAUSED" {
+  if (tenant?.autoPaused) return "AUTO_PAUSED";
+  return tenant?.paused ? "PAUSED" : "REPLICATING";
 }
 
 export interface LinkRecord {
@@ -178,7 +192,7 @@ export function mirrorRecord(record: LinkRecord, ownerName: string, now: number)
     type: mirrorType(record.type),
     peer: ownerName,
     settings: mirrorSettings(record.settings),
-    tenants: new Map([...record.tenants].map(([key, tenant]) => [key, { ...tenant }])),
+    tenants: new Map([...record.tenants].map(([key, tenant]) => [key, { name: tenant.name, paused: tenant.paused }])),
     directories: new Set(record.directories),
     schedule: mirrorSchedule(record.schedule),
     phase: record.phase,

@@ -1,6 +1,6 @@
 import { runAction } from "./actions";
-import { COLLISION_NEWEST_WRITE_WINS, RECOVERY_COMPLETED_MESSAGE, formatTimestamp } from "./assumptions";
-import { isFlowingPhase, kindOf, roleOf, setPhase, type LinkRecord } from "./link";
+import { COLLISION_NEWEST_WRITE_WINS, RECOVERY_COMPLETED_MESSAGE, VERIFICATION_STATISTICS_FROM_MAJOR, formatMapiDate, formatTimestamp, majorVersion } from "./assumptions";
+import { isFlowingPhase, isTenantHeld, kindOf, roleOf, setPhase, type LinkRecord } from "./link";
 import type { StoredObject, SystemModel } from "./system";
 import type { Channel, World } from "./world";
 
@@ -36,6 +36,9 @@ export interface LinkStatistics {
   operationsPerSecond: number;
   errors: number;
   errorsPerSecond: number;
+  /** 9.x only (Replication Verification). */
+  objectsVerified?: number;
+  objectsReplicatedAfterVerification?: number;
 }
 
 /** Brings every link up to simulated now. */
@@ -124,7 +127,7 @@ function transfer(world: World, channel: Channel, flows: Array<[LinkEnd, LinkEnd
   let bytes = 0;
   let objects = 0;
   for (const [from, to] of flows) {
-    const pending = pendingObjects(from.system, from.record, channel).filter((p) => !from.record.tenants.get(p.tenant.toLowerCase())?.paused);
+    const pending = pendingObjects(from.system, from.record, channel).filter((p) => !isTenantHeld(from.record.tenants.get(p.tenant.toLowerCase())));
     const carry = channel.carry.get(from.system.name) ?? { objects: 0, bytes: 0 };
     let objectBudget = budget(carry.objects, world.rate.objectsPerSecond, elapsedSeconds);
     let byteBudget = budget(carry.bytes, world.rate.bytesPerSecond, elapsedSeconds);
@@ -284,7 +287,7 @@ export function statisticsOf(world: World, system: SystemModel, record: LinkReco
   const now = world.clock.now();
   const oldest = [...local, ...remote].reduce((min, item) => Math.min(min, item.object.writtenAt), now);
   return {
-    upToDateAsOfString: formatTimestamp(oldest),
+    upToDateAsOfString: formatMapiDate(oldest),
     upToDateAsOfMillis: oldest,
     bytesPending: sumBytes(local),
     objectsPending: local.length,
@@ -296,7 +299,18 @@ export function statisticsOf(world: World, system: SystemModel, record: LinkReco
     operationsPerSecond: Math.round(channel?.operationsPerSecond ?? 0),
     errors: 0,
     errorsPerSecond: 0,
+    ...(tenantName === undefined ? verificationOf(system, record, channel) : {}),
   };
+}
+
+/** The 9.x Replication Verification counters (see VERIFICATION_STATISTICS_FROM_MAJOR). */
+function verificationOf(system: SystemModel, record: LinkRecord, channel: Channel | undefined): Partial<LinkStatistics> {
+  if (majorVersion(system.softwareVersion) < VERIFICATION_STATISTICS_FROM_MAJOR) return {};
+  let verified = 0;
+  if (system.service.verification !== "OFF") {
+    for (const tenant of record.tenants.values()) verified += channel?.confirmed.get(tenant.name.toLowerCase())?.size ?? 0;
+  }
+  return { objectsVerified: verified, objectsReplicatedAfterVerification: 0 };
 }
 
 function sumBytes(items: PendingObject[]): number {

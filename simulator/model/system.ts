@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { CertificateInfo } from "../certs";
-import { SERVICE_DEFAULTS, trustedCertificateId } from "./assumptions";
+import {
+  DEFAULT_BEGIN_RECOVERY_SPELLING,
+  DEFAULT_UNKNOWN_ACTION_PARAMETERS,
+  SERVICE_DEFAULTS,
+  trustedCertificateId,
+  type BeginRecoverySpelling,
+  type UnknownActionParameters,
+} from "./assumptions";
 import type { SimClock } from "./clock";
 import { EventLog } from "./events";
 import type { LinkRecord } from "./link";
@@ -59,6 +66,24 @@ export interface Faults {
   failStatus: number;
 }
 
+/** Documented HCP behaviours a test can switch on per system (model/assumptions.ts, "delays and quirks"). */
+export interface Quirks {
+  /** Simulated seconds beginRecovery stays refused after a trusted certificate is uploaded (0: never). */
+  beginRecoveryUnavailableSeconds: number;
+  /** Which spelling(s) of the begin-recovery action this system honours. */
+  beginRecoverySpelling: BeginRecoverySpelling;
+  /** What an action POST with a parameter this system does not know gets. */
+  unknownActionParameters: UnknownActionParameters;
+}
+
+export function defaultQuirks(): Quirks {
+  return {
+    beginRecoveryUnavailableSeconds: 0,
+    beginRecoverySpelling: DEFAULT_BEGIN_RECOVERY_SPELLING,
+    unknownActionParameters: DEFAULT_UNKNOWN_ACTION_PARAMETERS,
+  };
+}
+
 export function defaultServiceSettings(enableDNSFailover: boolean): ServiceSettings {
   return { ...SERVICE_DEFAULTS, enableDNSFailover, status: "ENABLED" };
 }
@@ -76,6 +101,9 @@ export class SystemModel {
   service: ServiceSettings;
   readonly events: EventLog;
   faults: Faults = { latencyMs: 0, failNext: 0, failStatus: 503 };
+  quirks: Quirks = defaultQuirks();
+  /** Simulated time of the last `PUT certificates` that added a trusted certificate. */
+  lastTrustUploadAt: number | undefined;
   /** Requests answered, in total and per "METHOD /path/{template}". */
   requests = { total: 0, byRoute: new Map<string, number>() };
 

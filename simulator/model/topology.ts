@@ -135,14 +135,20 @@ export function removeTenant(world: World, system: SystemModel, record: LinkReco
   system.events.notice(`Tenant '${tenantName}' removed from link '${record.name}'`);
 }
 
-/** `POST content/tenants/<t>?pause|resume`. */
+/** `POST content/tenants/<t>?pause|resume`. An auto-paused tenant resumes only once its cause is fixed. */
 export function setTenantPaused(world: World, system: SystemModel, record: LinkRecord, tenantName: string, paused: boolean): void {
   const key = requireLinkTenant(record, tenantName);
   const tenant = record.tenants.get(key);
-  if (tenant && !paused && !tenant.paused) throw badRequest(`Cannot resume tenant '${tenant.name}' on link '${record.name}': it is not paused`);
+  if (tenant?.autoPaused && !paused && !tenant.autoPaused.causeFixed) {
+    throw badRequest(
+      `Cannot resume tenant '${tenant.name}' on link '${record.name}': HCP paused it automatically because ${tenant.autoPaused.cause}; fix that first`,
+    );
+  }
+  if (tenant && !paused && !tenant.paused && !tenant.autoPaused) throw badRequest(`Cannot resume tenant '${tenant.name}' on link '${record.name}': it is not paused`);
   for (const holder of [record, world.peerOf(record).peerRecord]) {
     const entry = holder?.tenants.get(key);
     if (entry) entry.paused = paused;
+    if (entry && !paused) entry.autoPaused = undefined;
   }
   system.events.notice(`Tenant '${tenantName}' ${paused ? "paused" : "resumed"} on link '${record.name}'`);
 }
@@ -192,4 +198,30 @@ function requirePending(system: SystemModel, linkName: string): LinkRecord {
   const record = system.link(linkName);
   if (!record || record.pending !== "responder") throw notFound(`No pending link request '${linkName}' on ${system.name}`);
   return record;
+}
+
+/**
+ * HCP pauses a tenant of the link by itself (AUTO_PAUSED) for `cause`, on both systems' records; played
+ * through the control API. See DEFAULT_AUTO_PAUSE_CAUSE in assumptions.ts.
+ */
+export function autoPauseTenant(world: World, system: SystemModel, record: LinkRecord, tenantName: string, cause: string): void {
+  const key = requireLinkTenant(record, tenantName);
+  const { peer, peerRecord } = world.peerOf(record);
+  for (const holder of [record, peerRecord]) {
+    const entry = holder?.tenants.get(key);
+    if (entry) entry.autoPaused = { cause, causeFixed: false };
+  }
+  for (const s of [system, peer]) s?.events.warning(`Tenant '${tenantName}' on link '${record.name}' paused automatically: ${cause}`);
+}
+
+/** The cause of an auto-pause is fixed: the tenant stays AUTO_PAUSED until resumed (MAPI `?resume` or the console). */
+export function fixAutoPauseCause(world: World, system: SystemModel, record: LinkRecord, tenantName: string): void {
+  const key = requireLinkTenant(record, tenantName);
+  const { peer, peerRecord } = world.peerOf(record);
+  if (!record.tenants.get(key)?.autoPaused) throw badRequest(`Tenant '${tenantName}' on link '${record.name}' is not paused automatically`);
+  for (const holder of [record, peerRecord]) {
+    const pause = holder?.tenants.get(key)?.autoPaused;
+    if (pause) pause.causeFixed = true;
+  }
+  for (const s of [system, peer]) s?.events.notice(`Tenant '${tenantName}' on link '${record.name}': the cause of the automatic pause is fixed; it can be resumed`);
 }

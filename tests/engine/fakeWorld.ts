@@ -3,7 +3,8 @@
  * the executor loop: observe() builds an Observation, runAction() applies the action rules, sleep()
  * advances simulated time (recovery progresses, completion finishes, a person may accept a request).
  */
-import type { LinkAction, LinkView } from "../../provider/mapi/types";
+import type { TenantStatusReader } from "../../provider/engine/tenantPauses";
+import type { LinkAction, LinkView, TenantReplicationState } from "../../provider/mapi/types";
 import type { Observation, SideObservation } from "../../provider/planner";
 
 export type WorldPhase = "replicating" | "failedOver" | "pending" | "recovering" | "completing";
@@ -44,6 +45,31 @@ export class FakeWorld {
   observeCount = 0;
   /** The next call of this action throws; `apply` says whether it took effect first. */
   failNext: { action: LinkAction; apply: boolean; message: string } | undefined;
+  /** beginRecovery is refused as "not available yet" until this time (a certificate was just uploaded). */
+  beginRecoveryUnavailableUntil: number | undefined;
+  /** The query parameters the replica knows for beginRecovery. */
+  beginRecoverySpellings: string[] = ["beginRecovery"];
+  /** Answer 200 and do nothing for an action parameter it does not know (HCP's documented rule). */
+  ignoresUnknownParameters = false;
+  /** Tenant statuses on the link; any but REPLICATING holds recovery back. */
+  readonly tenantStatus = new Map<string, TenantReplicationState>([
+    ["finance", "REPLICATING"],
+    ["media", "REPLICATING"],
+  ]);
+  /** Tenant requests made (list and status reads). */
+  tenantReads = 0;
+  /** Reads the link's tenants on the replica, as the failover provider does. */
+  readonly tenants: TenantStatusReader = {
+    where: "hcp-b (replica)",
+    listTenants: async () => {
+      this.tenantReads++;
+      return [...this.tenantStatus.keys()];
+    },
+    status: async (tenant) => {
+      this.tenantReads++;
+      return this.tenantStatus.get(tenant) ?? "REPLICATING";
+    },
+  };
   /** Hooks run on each sleep (after time advanced). */
   readonly onSleep: ((w: FakeWorld) => void)[] = [];
   readonly sleeps: number[] = [];
@@ -95,8 +121,20 @@ export class FakeWorld {
     return { reachable: true, link, ...(version ? { softwareVersion: version } : {}) };
   }
 
-  async runAction(side: "primary" | "replica", action: LinkAction): Promise<void> {
-    this.actions.push(`${side}:${action}`);
+  async runAction(side: "primary" | "replica", action: LinkAction, spelling?: string): Promise<void> {
+    const parameter = spelling ?? action;
+    this.actions.push(`${side}:${parameter}`);
+    if (action === "beginRecovery" && !this.beginRecoverySpellings.includes(parameter)) {
+      if (this.ignoresUnknownParameters) return;
+      this.refuse(parameter, `Unknown action '${parameter}'`);
+    }
+    if (action === "beginRecovery" && this.beginRecoveryUnavailableUntil !== undefined && this.now < this.beginRecoveryUnavailableUntil && this.phase === "failedOver") {
+      const message = `Begin recovery is not available yet for link 'link-ab' on hcp-b: new trusted replication certificates were uploaded recently`;
+      throw Object.assign(new Error(`HTTP 400 from POST https://hcp-b:9090/mapi/services/replication/links/link-ab?${parameter}: ${message}`), {
+        status: 400,
+        hcpErrorMessage: message,
+      });
+    }
     const fail = this.failNext && this.failNext.action === action ? this.failNext : undefined;
     if (fail) this.failNext = undefined;
     if (fail && !fail.apply) throw new Error(fail.message);
@@ -140,7 +178,8 @@ export class FakeWorld {
 
   advance(ms: number): void {
     this.now += ms;
-    if ((this.phase === "recovering" || this.phase === "completing") && this.primaryUp && this.replicaUp) {
+    const held = [...this.tenantStatus.values()].some((s) => s !== "REPLICATING");
+    if ((this.phase === "recovering" || this.phase === "completing") && this.primaryUp && this.replicaUp && !held) {
       this.behindSeconds = Math.max(0, this.behindSeconds - (ms / 1000) * this.catchUpRate);
     }
     if (this.phase === "completing" && this.behindSeconds === 0 && this.now - this.completingSince >= this.completingMs) {

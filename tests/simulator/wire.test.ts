@@ -42,6 +42,8 @@ describe("link list and link", () => {
         "objectsPending",
         "objectsPendingRemote",
         "objectsReplicated",
+        "objectsReplicatedAfterVerification", // 9.x (the default release)
+        "objectsVerified",
         "operationsPerSecond",
         "upToDateAsOfMillis",
         "upToDateAsOfString",

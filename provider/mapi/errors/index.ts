@@ -7,3 +7,4 @@ export { MapiTlsError } from "./MapiTlsError";
 export { MapiResponseError, type MapiResponseErrorDetails } from "./MapiResponseError";
 export { MapiConnectTimeoutError } from "./MapiConnectTimeoutError";
 export { MapiNotTriedError } from "./MapiNotTriedError";
+export { MapiPermissionError } from "./MapiPermissionError";

@@ -1,0 +1,37 @@
+import { describeRefusal, planTransition, type DeclaredState, type Plan } from "../../provider/planner";
+import { obs, OPTS } from "./fixtures";
+
+/** "Unrecognized link" (a documented unhealthy state without a documented meaning) gets a refusal of its own. */
+
+function refusalOf(plan: Plan) {
+  if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.number).join(",")}`);
+  return plan.refusal;
+}
+
+describe('"Unrecognized link"', () => {
+  it.each<DeclaredState>(["failedOver", "recovering", "replicating"])("on the replica: refused for %s with its reading, found, expected and way forward", (declared) => {
+    const r = refusalOf(planTransition(declared, obs({ primary: "Failed over", replica: "Unrecognized link" }), OPTS));
+    expect(r.reason).toBe(
+      'hcp-b (replica) reports "Unrecognized link" for link link-ab: an unhealthy state in which no step of the workflow can tell the phase ' +
+        "(read here as: the system does not recognise the other system's record of this link (for example, the link was deleted and created " +
+        "again, or changed, on one system only); HCP lists it among the unhealthy states without saying more)",
+    );
+    expect(r.found).toBe('hcp-b (replica) reports "Unrecognized link"');
+    expect(r.expected).toBe('link link-ab recognised on both systems, e.g. "Failed over", "Recovering data" or "Receiving data" on hcp-b (replica)');
+    expect(r.wayForward).toContain("In the System Management Console of hcp-b (replica) and of hcp-a (primary), compare link link-ab");
+    expect(r.wayForward).toContain("Nothing was changed.");
+    expect(r.waitable).toBeUndefined();
+  });
+
+  it("on the primary, with the replica otherwise in a known phase", () => {
+    const r = refusalOf(planTransition("replicating", obs({ primary: "Unrecognized link", replica: "Failed over" }), OPTS));
+    expect(r.reason).toMatch(/^hcp-a \(primary\) reports "Unrecognized link" for link link-ab: an unhealthy state/);
+    expect(r.found).toBe('hcp-a (primary) reports "Unrecognized link" while hcp-b (replica) reports "Failed over"');
+    expect(describeRefusal(r)).toContain("Way forward: In the System Management Console of hcp-a (primary) and of hcp-b (replica)");
+  });
+
+  it("other unexpected messages keep the general refusal", () => {
+    const r = refusalOf(planTransition("replicating", obs({ primary: "Sending data", replica: "Weird status" }), OPTS));
+    expect(r.reason).toBe('hcp-b (replica) reports status "Weird status" for link link-ab, which this workflow does not expect here');
+  });
+});
