@@ -11,7 +11,7 @@ import { CONSOLE_REPLICATION_PAGE, SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../map
 import type { MapiClient } from "../mapi/client";
 import { formatStep, stepPhrase, stepRef } from "../planner/format";
 import { primaryLabel, replicaLabel, sideLabel } from "../planner/labels";
-import { dataBehind, describeRefusal, evaluateCheck, planTransition, tableStep } from "../planner/plan";
+import { dataBehind, evaluateCheck, planTransition, tableStep } from "../planner/plan";
 import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
 import {
   type ExecutedStep,
