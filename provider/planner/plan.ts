@@ -176,15 +176,27 @@ function ambiguousRefusal(a: PhaseAnalysis, opts: PlanOptions): Refusal {
   };
 }
 
-/** The workflow for this declared state and reading: the first whose route starts or ends in the phase. */
+/** The link type either system reports ("ACTIVE_PASSIVE" when neither says otherwise). */
+function observedLinkType(obs: Observation): Workflow["linkType"] {
+  const types = [obs.primary, obs.replica].map((side) => (side.reachable ? side.link?.type : undefined));
+  return types.includes("ACTIVE_ACTIVE") ? "ACTIVE_ACTIVE" : "ACTIVE_PASSIVE";
+}
+
+/**
+ * The workflow for this link type, declared state and reading: the first whose route starts or ends in the
+ * phase, else the first with a route to the declared state (its refusals then say why).
+ */
 export function chooseWorkflow(declared: DeclaredState, ctx: Omit<PlanContext, "edition">): Workflow {
-  const candidates = WORKFLOWS.filter((w) => w.linkType === "ACTIVE_PASSIVE" && w.routes[declared]);
+  const type = observedLinkType(ctx.obs);
+  const candidates = WORKFLOWS.filter((w) => w.linkType === type && w.routes[declared]);
   const fits = candidates.find((w) => {
     const route = w.routes[declared];
     const phase = w.routePhase?.({ ...ctx, edition: "9.x" }) ?? ctx.analysis.phase;
     return !!route && (route.reachedIn.includes(phase) || route.from[phase] !== undefined);
   });
-  return fits ?? candidates[0];
+  const chosen = fits ?? candidates[0] ?? WORKFLOWS.find((w) => w.routes[declared]);
+  if (!chosen) throw new RangeError(`no workflow has a route to "${declared}"`);
+  return chosen;
 }
 
 /** The steps of `workflow` from the observed phase to `declared` that apply now, or a refusal. */
