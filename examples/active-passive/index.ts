@@ -1,7 +1,7 @@
 /**
  * HCP replication, declared: two systems, the certificate trust each way, the link with its tenants, and
  * which side is active. Change the direction with
- *   pulumi config set state failedOver | recovering | replicating
+ *   pulumi config set state failedOver | recovering | replicating | suspended
  * then `pulumi preview --diff` to see the documented steps, and `pulumi up` to run them.
  * With `pulumi config set linkType ACTIVE_ACTIVE` the link is active/active (both systems serve):
  * state is failedOver or replicating, and `failOverTo` (replica, or primary) names the system that keeps
@@ -32,11 +32,11 @@ const linkName = config.get("linkName") ?? "link-ab";
 const dnsFailover = config.getBoolean("dnsFailover") ?? false;
 const linkType = (config.get("linkType") ?? "ACTIVE_PASSIVE") as LinkKind;
 
-// Seed step 3: each system trusts the other's replication server certificate.
+// The certificate step of both workflows: each system trusts the other's replication server certificate.
 const replicaTrustsPrimary = new ReplicationCertificateTrust("replica-trusts-primary", { certificateOf: primary, trustedBy: replica });
 const primaryTrustsReplica = new ReplicationCertificateTrust("primary-trusts-replica", { certificateOf: replica, trustedBy: primary });
 
-// The link and what it replicates; configuration changes (seed step 4) go to the authoritative side.
+// The link and what it replicates; configuration changes (the link configuration step) go to the authoritative side.
 const link = new ReplicationLink(
   "link",
   {
@@ -68,7 +68,7 @@ const failover = new ReplicationFailover(
   { dependsOn: [link] },
 );
 
-// Seed steps 2 and 11: without DNS failover, clients are redirected by a script of your own. It runs
+// The client-redirect steps: without DNS failover, clients are redirected by a script of your own. It runs
 // whenever the active system changes.
 const redirectScript = config.get("redirectScript");
 if (!dnsFailover && redirectScript) {

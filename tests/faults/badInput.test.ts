@@ -87,7 +87,7 @@ interface BadInput {
   allowed?: string[];
 }
 
-const STATES = ["replicating", "failedOver", "recovering"];
+const STATES = ["replicating", "failedOver", "recovering", "suspended"];
 const CASES: BadInput[] = [
   { resource: "ReplicationFailover", what: "state: wrong enum", inputs: () => failover((i) => (i.state = "failover")), property: "state", allowed: STATES },
   { resource: "ReplicationFailover", what: "state: wrong case", inputs: () => failover((i) => (i.state = "REPLICATING")), property: "state", allowed: STATES },

@@ -32,7 +32,7 @@ describe("planner purity", () => {
       jest.spyOn(tls, "connect"),
     ];
     const before = JSON.stringify(phaseObs("failedOver", "both"));
-    for (const declared of ["replicating", "failedOver", "recovering"] as DeclaredState[]) {
+    for (const declared of ["replicating", "failedOver", "recovering", "suspended"] as DeclaredState[]) {
       for (const fixture of Object.keys(PHASE_SIDES)) {
         for (const reach of ["both", "primaryDown", "replicaDown", "bothDown"] as Reach[]) {
           const o = deepFreeze(phaseObs(fixture, reach));
