@@ -4,6 +4,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkPhase, Observation, Plan, PlanOptions } from "../planner";
+import type { LagReading } from "../planner/lag";
+import type { LastTransition } from "../engine/lastTransition";
 import { Checks } from "./validate";
 import { connectPair, progressLog } from "./runtime";
 import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
@@ -73,6 +75,28 @@ function describePlan(plan: Plan): string[] {
   return [`Refused: ${r.reason} Found: ${r.found}. Expected: ${r.expected}. Way forward: ${r.wayForward}`];
 }
 
+/** The refusal as one message: reason, found, expected, way forward. */
+function refusalText(plan: Extract<Plan, { ok: false }>): string {
+  const planner: typeof import("../planner") = require("../planner");
+  return `Refused: ${planner.describeRefusal(plan.refusal)}`;
+}
+
+/**
+ * The lag primary -> replica to remember: read while the link replicates and the primary answers, else the
+ * reading kept from before (a dead primary's lag is what it was when last seen).
+ */
+function lagMemory(plan: Plan, obs: Observation, kept: LagReading | undefined): LagReading | undefined {
+  const lag: typeof import("../planner/lag") = require("../planner/lag");
+  return plan.phase === "replicating" ? lag.keepLag(kept, lag.replicationLag(obs)) : kept;
+}
+
+/** Before a failover, the plan says what the replica lacks (live, or the last known reading with its time). */
+function lagLine(plan: Plan, obs: Observation, kept: LagReading | undefined, options: PlanOptions): string[] {
+  if (!plan.ok || !plan.steps.some((s) => s.seedStep === 1)) return [];
+  const lag: typeof import("../planner/lag") = require("../planner/lag");
+  return [lag.describeLagBeforeFailover(obs, kept, options)];
+}
+
 /** The plan from the live systems and what this resource remembers. */
 function planWith(inputs: FailoverInputs, obs: Observation, history: History): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
@@ -120,11 +144,14 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const { observeSystems, trustNeededFor }: typeof import("../engine/observe") = require("../engine/observe");
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
   let lastObservation: Observation | undefined;
+  let firstObservation: Observation | undefined;
+  const startedAt = Date.now();
   let failOverJustSent = false;
   const history = historyOf(previous);
   let splitBrain = history.splitBrain ?? false;
   const observeNow = async (purpose?: "poll") => {
     lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
+    firstObservation ??= lastObservation;
     if (failOverJustSent) {
       // The executor reads both systems right after failOver: a primary that answers but does not show
       // it was not told (the network between the systems is cut) and stays read-write.
@@ -154,7 +181,8 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
     });
     const live = describeLive(inputs, result.final, { lastKnownPhase: result.phase, splitBrain });
-    return { ...inputs, ...live, executedSteps: result.executed.map(toRecord), splitBrain };
+    const lastTransition = transitionOf(inputs, history, firstObservation, result, startedAt) ?? previous?.lastTransition;
+    return { ...inputs, ...live, executedSteps: result.executed.map(toRecord), splitBrain, ...(lastTransition ? { lastTransition } : {}) };
   } catch (err) {
     const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
     let live: Partial<FailoverOutputs> = {};
@@ -166,6 +194,20 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const properties = { ...(previous ?? {}), ...inputs, ...live, executedSteps: executed, splitBrain };
     throw partialStateError(id, properties, err, "re-run `pulumi up` to continue from the step that stopped");
   }
+}
+
+/** What the run cost (RTO, data behind at its start), or undefined when it changed nothing. */
+function transitionOf(
+  inputs: FailoverInputs,
+  history: History,
+  start: Observation | undefined,
+  result: { phase: LinkPhase; executed: Array<{ outcome: string }> },
+  startedAt: number,
+): LastTransition | undefined {
+  if (!start) return undefined;
+  const { lastTransitionOf }: typeof import("../engine/lastTransition") = require("../engine/lastTransition");
+  const { plan } = planWith(inputs, start, history);
+  return lastTransitionOf({ from: plan.phase, to: result.phase, start, keptLag: inputs.lastKnownLag, startedAt, finishedAt: Date.now(), ran: result.executed });
 }
 
 function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
@@ -184,17 +226,22 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     const history = { lastKnownPhase: olds?.lastKnownPhase, splitBrain: olds?.splitBrainSuspected === true };
     const obs = await observe(inputs);
     const { plan, options } = planWith(inputs, obs, history);
+    // A refusal fails preview (and up, before anything runs), so a CI gate on preview holds. A refusal
+    // that only waits for the systems to be in contact again does not: `up` would wait it out.
+    if (!plan.ok && !plan.refusal.waitable) return { failures: [{ property: "state", reason: refusalText(plan) }] };
     const live = liveOutputs(plan, obs, options);
+    const lag = lagMemory(plan, obs, olds?.lastKnownLag);
     // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
     // once this plan has run. If `up` stops short, diff (which sees its outputs) makes the next `up` go on.
     const remembered = plan.ok && plan.steps.length > 0 ? REACHED_IN[inputs.state][0] : live.lastKnownPhase;
     return {
       inputs: {
         ...inputs,
-        plannedSteps: live.plannedSteps,
+        plannedSteps: [...live.plannedSteps, ...lagLine(plan, obs, olds?.lastKnownLag, options)],
         observedPhase: live.phase,
         ...(remembered ? { lastKnownPhase: remembered } : {}),
         splitBrainSuspected: live.splitBrainSuspected,
+        ...(lag ? { lastKnownLag: lag } : {}),
       },
     };
   },
@@ -234,7 +281,8 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     }
     const outputs: FailoverOutputs = { ...props, ...live, state: observedState };
     // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
-    const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected };
+    const lastKnownLag = lagMemory(planWith(props, obs, historyOf(props)).plan, obs, props.lastKnownLag);
+    const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected, lastKnownLag };
     return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
   },
 
@@ -250,6 +298,6 @@ function withoutProviderKey<T extends object>(outs: T): T {
 }
 
 function stripOutputs(props: FailoverOutputs): FailoverInputs {
-  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, ...inputs } = props;
+  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, lastTransition: _t, ...inputs } = props;
   return inputs;
 }

@@ -6,7 +6,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
 import { HcpSystem, SystemConnection } from "./system";
-import { secretSystem } from "./secrets";
+import type { LagReading } from "../planner/lag";
+import type { LastTransition } from "../engine/lastTransition";
+import { hidingCaCertificates, systemInput } from "./systemInput";
 
 export type FailoverState = "replicating" | "failedOver" | "recovering";
 export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
@@ -53,6 +55,8 @@ export interface FailoverInputs {
   lastKnownPhase?: string;
   /** Kept by check between runs: the primary is (or after the planned failover will be) in a split brain. */
   splitBrainSuspected?: boolean;
+  /** Kept by check between runs: the last lag primary -> replica read while the primary answered. */
+  lastKnownLag?: LagReading;
 }
 
 export interface ExecutedStepRecord {
@@ -72,6 +76,8 @@ export interface FailoverOutputs extends FailoverInputs {
   replicaAccess: AccessMode;
   /** True when failover ran while the primary could not be told (both sides read-write until recovery). */
   splitBrain: boolean;
+  /** What the last transition cost: start, end, seconds (RTO) and the data behind when it began (RPO exposure). */
+  lastTransition?: LastTransition;
 }
 
 const implementation = path.join(__dirname, "failoverProvider");
@@ -90,6 +96,8 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
   declare readonly primaryAccess: pulumi.Output<AccessMode>;
   declare readonly replicaAccess: pulumi.Output<AccessMode>;
   declare readonly splitBrain: pulumi.Output<boolean>;
+  /** What the last transition cost: from, to, startedAt, finishedAt, seconds (RTO), dataBehindAtStart (RPO exposure). */
+  declare readonly lastTransition: pulumi.Output<LastTransition | undefined>;
 
   constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -97,8 +105,8 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        primary: secretSystem(args.primary),
-        replica: secretSystem(args.replica),
+        primary: systemInput(args.primary),
+        replica: systemInput(args.replica),
         activeSystem: undefined,
         phase: undefined,
         plannedSteps: undefined,
@@ -107,8 +115,9 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
         replicaAccess: undefined,
         splitBrain: undefined,
         observedPhase: undefined,
+        lastTransition: undefined,
       },
-      opts,
+      hidingCaCertificates(opts, ["primary", "replica"]),
       "hcp",
       "ReplicationFailover",
     );
