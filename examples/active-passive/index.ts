@@ -58,6 +58,9 @@ const failover = new ReplicationFailover(
     completeRecoveryWhenBehindSeconds: config.getNumber("completeRecoveryWhenBehindSeconds"),
     waitTimeoutSeconds: config.getNumber("waitTimeoutSeconds"),
     pollIntervalSeconds: config.getNumber("pollIntervalSeconds"),
+    maxDataLossSeconds: config.getNumber("maxDataLossSeconds"),
+    acceptDataLoss: config.getBoolean("acceptDataLoss"),
+    acceptDataLossReason: config.get("acceptDataLossReason"),
   },
   { dependsOn: [link] },
 );

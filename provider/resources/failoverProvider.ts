@@ -11,7 +11,7 @@ import { connectPair, progressLog } from "./runtime";
 import { failoverStates, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
 
-const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false };
+const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false, maxDataLossSeconds: 0 };
 
 function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   const c = new Checks();
@@ -24,6 +24,16 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   c.integerInRange("completeRecoveryWhenBehindSeconds", news.completeRecoveryWhenBehindSeconds, 0, 7 * 86400);
   c.integerInRange("waitTimeoutSeconds", news.waitTimeoutSeconds, 1, 7 * 86400);
   c.integerInRange("pollIntervalSeconds", news.pollIntervalSeconds, 1, 3600);
+  c.integerInRange("maxDataLossSeconds", news.maxDataLossSeconds, 0, 7 * 86400);
+  c.boolean("acceptDataLoss", news.acceptDataLoss);
+  const reason = news.acceptDataLossReason;
+  if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "" || reason.length > 500)) {
+    c.fail("acceptDataLossReason", `acceptDataLossReason must be a text of 1 to 500 characters saying why data may be left behind; got ${JSON.stringify(reason)}`);
+  } else if (news.acceptDataLoss === true && reason === undefined) {
+    c.fail("acceptDataLossReason", "acceptDataLossReason is required with acceptDataLoss: true (it is recorded in executedSteps)");
+  } else if (reason !== undefined && news.acceptDataLoss !== true) {
+    c.fail("acceptDataLossReason", "acceptDataLossReason applies only with acceptDataLoss: true");
+  }
   return c.failures;
 }
 
@@ -97,6 +107,22 @@ function lagLine(plan: Plan, obs: Observation, kept: LagReading | undefined, opt
   return [lag.describeLagBeforeFailover(obs, kept, options)];
 }
 
+const failoverPlanned = (plan: Plan): boolean => plan.ok && plan.steps.some((s) => s.seedStep === 1);
+
+function switchoverOptions(inputs: FailoverInputs): import("../engine/switchover").SwitchoverOptions {
+  return {
+    maxDataLossSeconds: inputs.maxDataLossSeconds ?? defaults.maxDataLossSeconds,
+    acceptDataLoss: inputs.acceptDataLoss === true,
+    ...(inputs.acceptDataLossReason !== undefined ? { acceptDataLossReason: inputs.acceptDataLossReason } : {}),
+  };
+}
+
+/** Before step 1 of a planned switchover: stop client writes, wait until the replica has caught up. */
+function switchoverLines(inputs: FailoverInputs, plan: Plan, obs: Observation, options: PlanOptions): string[] {
+  const sw: typeof import("../engine/switchover") = require("../engine/switchover");
+  return sw.switchoverPlanLines(failoverPlanned(plan), obs, switchoverOptions(inputs), options);
+}
+
 /** The plan from the live systems and what this resource remembers. */
 function planWith(inputs: FailoverInputs, obs: Observation, history: History): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
@@ -161,7 +187,10 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     }
     return lastObservation;
   };
+  const switchover: typeof import("../engine/switchover") = require("../engine/switchover");
+  let before: import("../engine/switchover").SwitchoverRecord[] = [];
   try {
+    before = await beforeStepOne(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }, observeNow, log);
     const result = await runTransition({
       declared: inputs.state,
       options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
@@ -182,9 +211,9 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     });
     const live = describeLive(inputs, result.final, { lastKnownPhase: result.phase, splitBrain });
     const lastTransition = transitionOf(inputs, history, firstObservation, result, startedAt) ?? previous?.lastTransition;
-    return { ...inputs, ...live, executedSteps: result.executed.map(toRecord), splitBrain, ...(lastTransition ? { lastTransition } : {}) };
+    return { ...inputs, ...live, executedSteps: [...before, ...result.executed.map(toRecord)], splitBrain, ...(lastTransition ? { lastTransition } : {}) };
   } catch (err) {
-    const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
+    const executed = [...(err instanceof switchover.SwitchoverTimeoutError ? err.records : before), ...(err instanceof WorkflowError ? err.executed.map(toRecord) : [])];
     let live: Partial<FailoverOutputs> = {};
     try {
       live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? history.lastKnownPhase, splitBrain });
@@ -194,6 +223,22 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const properties = { ...(previous ?? {}), ...inputs, ...live, executedSteps: executed, splitBrain };
     throw partialStateError(id, properties, err, "re-run `pulumi up` to continue from the step that stopped");
   }
+}
+
+/** The provider's steps before step 1 (planned switchover), run when the plan starts with a failover. */
+async function beforeStepOne(inputs: FailoverInputs, history: History, observe: () => Promise<Observation>, log: (line: string) => void) {
+  if (inputs.state === "replicating") return []; // only a failover (step 1) has steps before it
+  const sw: typeof import("../engine/switchover") = require("../engine/switchover");
+  const first = await observe();
+  const { plan, options } = planWith(inputs, first, history);
+  return sw.runSwitchover(failoverPlanned(plan), first, switchoverOptions(inputs), options, {
+    observe,
+    log,
+    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.now(),
+    waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
+    pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,
+  });
 }
 
 /** What the run cost (RTO, data behind at its start), or undefined when it changed nothing. */
@@ -237,7 +282,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     return {
       inputs: {
         ...inputs,
-        plannedSteps: [...live.plannedSteps, ...lagLine(plan, obs, olds?.lastKnownLag, options)],
+        plannedSteps: [...switchoverLines(inputs, plan, obs, options), ...live.plannedSteps, ...lagLine(plan, obs, olds?.lastKnownLag, options)],
         observedPhase: live.phase,
         ...(remembered ? { lastKnownPhase: remembered } : {}),
         splitBrainSuspected: live.splitBrainSuspected,

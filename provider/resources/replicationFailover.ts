@@ -32,6 +32,16 @@ export interface ReplicationFailoverArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   /** How often a wait re-reads the systems, in seconds (default 15). */
   pollIntervalSeconds?: pulumi.Input<number>;
+  /**
+   * Planned switchover (both systems answer and are in contact): failOver waits until the replica is at
+   * most this many seconds behind the primary (default 0: nothing pending), after telling the operator to
+   * stop client writes. An unplanned failover (primary down or cut off) does not wait.
+   */
+  maxDataLossSeconds?: pulumi.Input<number>;
+  /** Fail over without waiting for the replica to catch up; needs acceptDataLossReason. */
+  acceptDataLoss?: pulumi.Input<boolean>;
+  /** Why data may be left behind; recorded in executedSteps. */
+  acceptDataLossReason?: pulumi.Input<string>;
 }
 
 /** What the provider methods receive once Pulumi has resolved the inputs. */
@@ -44,6 +54,9 @@ export interface FailoverInputs {
   completeRecoveryWhenBehindSeconds?: number;
   waitTimeoutSeconds?: number;
   pollIntervalSeconds?: number;
+  maxDataLossSeconds?: number;
+  acceptDataLoss?: boolean;
+  acceptDataLossReason?: string;
   /** Filled in by check from the live systems: the steps `up` will run. */
   plannedSteps?: string[];
   /** Filled in by check: the phase observed during preview. */
@@ -60,6 +73,7 @@ export interface FailoverInputs {
 }
 
 export interface ExecutedStepRecord {
+  /** The documented step number; 0 for a step the provider adds before step 1 (planned switchover). */
   seedStep: number;
   title: string;
   outcome: string;
