@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
-import { hidingCaCertificates, systemInput } from "./systemInput";
+import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 
 export interface ReplicationCertificateTrustArgs {
@@ -61,7 +61,7 @@ export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
         liveStatus: undefined,
         liveFingerprintSha256: undefined,
       },
-      hidingCaCertificates(opts, ["certificateOf", "trustedBy"]),
+      opts,
       "hcp",
       "ReplicationCertificateTrust",
     );

@@ -8,7 +8,7 @@ import { lazyProvider } from "./lazyProvider";
 import { HcpSystem, SystemConnection } from "./system";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
-import { hidingCaCertificates, systemInput } from "./systemInput";
+import { systemInput } from "./systemInput";
 
 export type FailoverState = "replicating" | "failedOver" | "recovering";
 export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
@@ -131,7 +131,7 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
         observedPhase: undefined,
         lastTransition: undefined,
       },
-      hidingCaCertificates(opts, ["primary", "replica"]),
+      opts,
       "hcp",
       "ReplicationFailover",
     );

@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
-import { hidingCaCertificates, systemInput } from "./systemInput";
+import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { FailoverSettings, LinkPriority } from "../mapi/types";
 
@@ -78,7 +78,7 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
         authoritativeSide: undefined,
         liveDrift: undefined,
       },
-      hidingCaCertificates(opts, ["primary", "replica"]),
+      opts,
       "hcp",
       "ReplicationLink",
     );

@@ -1,6 +1,8 @@
 /**
  * A system connection as a resource input: the password kept secret, and the CA certificate shown in
- * previews as a short fingerprint (`caSha256`) while the PEM itself is hidden from diffs (`hideDiffs`).
+ * previews only as a short fingerprint (`caSha256`). The PEM travels as a Pulumi secret: not because it is
+ * confidential, but because that is the one way to keep it out of `preview --diff`, which prints unchanged
+ * properties in full (`hideDiffs` hides a changed value only, and marks the path changed on every run).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { fingerprintSha256 } from "../mapi/pem";
@@ -17,10 +19,9 @@ export function shortFingerprint(pem: string | undefined): string | undefined {
 export function systemInput(system: HcpSystem): HcpSystem & { caSha256?: pulumi.Input<string | undefined> } {
   const secret = secretSystem(system);
   if (system.caCertificate === undefined) return secret;
-  return { ...secret, caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint) };
-}
-
-/** Options that hide the CA PEM of the named system properties from every diff (the fingerprint shows instead). */
-export function hidingCaCertificates(opts: pulumi.CustomResourceOptions | undefined, systems: string[]): pulumi.CustomResourceOptions {
-  return { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), ...systems.map((s) => `${s}.caCertificate`)] };
+  return {
+    ...secret,
+    caCertificate: pulumi.secret(system.caCertificate),
+    caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint),
+  };
 }
