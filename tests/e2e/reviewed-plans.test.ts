@@ -10,6 +10,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { execFile } from "child_process";
+import { promisify } from "util";
 import { MapiClient } from "../../provider/mapi/client";
 import { Drill, startDrill } from "./helpers";
 
@@ -104,5 +106,18 @@ describe("reviewed plans and readable previews (real CLI, simulator over HTTPS)"
     const recovered = await drill.local.stack.up({ onOutput: drill.onOutput });
     expect(recovered.outputs.phase.value).toBe("replicating");
     expect(recovered.outputs.lastTransition.value).toMatchObject({ from: "recovering", to: "replicating" });
+  });
+
+  it("hcp-drill-report writes the report of the stack's last transition", async () => {
+    const bin = path.join(drill.local.stack.workspace.workDir, "bin/hcp-drill-report.js");
+    const { stdout } = await promisify(execFile)("node", [bin, "--stack", drill.local.stack.name, "--cwd", drill.local.stack.workspace.workDir], {
+      env: { ...process.env, ...drill.local.env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toMatch(/^# Failover drill report: reviewed/);
+    expect(stdout).toMatch(/\| last pulumi up \| recovering \| replicating \| \S+Z \| \S+Z \| [\d.]+ \| /);
+    expect(stdout).toMatch(/\| 9 \| On hcp-b \(replica\), complete data recovery on link link-ab \| done \| /);
+    expect(stdout).toMatch(/\| update \| succeeded \| /);
+    expect(stdout).toContain("Not counted: the HCP Management API does not list objects");
   });
 });
