@@ -163,7 +163,7 @@ describe("ReplicationCertificateTrust", () => {
 });
 
 test("no MAPI request reached either system during all these checks", async () => {
-  expect(checksRun).toBe(14);
+  expect(checksRun).toBe(18);
   expect(await totals(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 
