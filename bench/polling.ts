@@ -51,7 +51,7 @@ export interface ExecutorTransition {
   observations: number;
   virtualMs: number;
   samples: PollSample[];
-  steps: Array<{ seedStep: number; outcome: string; startedAtMs: number; finishedAtMs: number }>;
+  steps: Array<{ id: string; outcome: string; startedAtMs: number; finishedAtMs: number }>;
 }
 
 export interface PollingResults {
@@ -140,7 +140,7 @@ async function transition(sim: RunningSimulator, clock: VirtualClock, declared: 
     virtualMs: clock.now() - start,
     samples,
     steps: result.executed.map((e) => ({
-      seedStep: e.seedStep,
+      id: e.id,
       outcome: e.outcome,
       startedAtMs: Date.parse(e.startedAt) - start,
       finishedAtMs: Date.parse(e.finishedAt) - start,
@@ -203,14 +203,14 @@ export async function runPollingBench(log: (line: string) => void): Promise<Poll
     await p.sim.stop();
   }
   // The executor's sleeps in each wait of the recovery, which the bare calls replay.
-  const sleepsIn = (seedStep: number): number[] => {
-    const s = recovery.steps.find((x) => x.seedStep === seedStep);
+  const sleepsIn = (id: string): number[] => {
+    const s = recovery.steps.find((x) => x.id === id);
     if (!s) return [];
     const from = recovery.startedAt + s.startedAtMs;
     const to = recovery.startedAt + s.finishedAtMs;
     return executorSleeps.filter((x) => x.at >= from && x.at < to).map((x) => x.ms);
   };
-  const schedule = { step8: sleepsIn(8), step10: sleepsIn(10), failover: [] as number[] };
+  const schedule = { step8: sleepsIn("waitCloseToUpToDate"), step10: sleepsIn("waitRecoveryFinished"), failover: [] as number[] };
   const first = DEFAULTS.pollIntervalSeconds * 1000;
   const intervalMs = (wait: keyof typeof schedule, k: number): number => {
     const list = schedule[wait];
@@ -237,8 +237,8 @@ export async function runPollingBench(log: (line: string) => void): Promise<Poll
   }
 
   // The waits: from the start of step 8 to the end of step 10 (the executor's own records).
-  const s8 = recovery.steps.find((s) => s.seedStep === 8);
-  const s10 = recovery.steps.find((s) => s.seedStep === 10);
+  const s8 = recovery.steps.find((s) => s.id === "waitCloseToUpToDate");
+  const s10 = recovery.steps.find((s) => s.id === "waitRecoveryFinished");
   if (!s8 || !s10) throw new Error("polling bench: the recovery did not wait in steps 8 and 10");
   const from = s8.startedAtMs;
   const to = s10.finishedAtMs;

@@ -2,12 +2,17 @@
  * Errors of the workflow executor. Each carries the steps executed so far (`executed`) and the last
  * observed phase, so the resource can reject with Pulumi's partial-state shape and the next `up` resumes.
  */
+import { stepPhrase } from "../planner/format";
 import { describeRefusal } from "../planner/plan";
-import type { LinkPhase, Observation, PlannedStep, Refusal, StepId } from "../planner/types";
+import type { LinkPhase, Observation, PlannedStep, Refusal, StepId, WorkflowId } from "../planner/types";
 
 /** One step as the executor handled it. */
 export interface ExecutedStep {
-  seedStep: number;
+  /** Its number as the plan showed it (the edition's table); absent for a step the edition does not number. */
+  number?: number;
+  /** As the plan showed it: "6", or "before step 6". */
+  label: string;
+  workflow: WorkflowId;
   id: StepId;
   title: string;
   /** done: ran (or waited, or checked) in this run; already-done: live state showed it done; noticed: told the operator. */
@@ -88,8 +93,8 @@ export class WorkflowTimeoutError extends WorkflowError {
     details: LastSeen & { step: PlannedStep; timeoutSeconds: number; waitedFor: string; lastSeen: string; executed: ExecutedStep[] },
   ) {
     super(
-      `Timed out after ${formatDuration(details.timeoutSeconds * 1000)} (waitTimeoutSeconds) waiting for step ` +
-        `${details.step.seedStep} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +
+      `Timed out after ${formatDuration(details.timeoutSeconds * 1000)} (waitTimeoutSeconds) waiting for ` +
+        `${stepPhrase(details.step)} (${details.step.title}): waited for ${details.waitedFor}. Last seen: ${details.lastSeen}. ` +
         `Nothing was undone: re-running \`pulumi up\` resumes from this step (raise waitTimeoutSeconds to wait longer).`,
       details.executed,
       details,

@@ -1,7 +1,7 @@
 /**
  * The executor: the only module that sends changing requests for the failover workflow.
  *
- * It plans once, then works through the steps in seed order. Before each step it re-observes both
+ * It plans once, then works through the steps in the order of the workflow's table. Before each step it re-observes both
  * systems and re-plans: a step that live state shows done is recorded as already done (so re-running
  * `pulumi up` resumes where the last run stopped), and a step that appears in the fresh plan (such as a
  * pending cross-release request) is taken up in its place. Actions run once and are never retried
@@ -9,9 +9,10 @@
  */
 import { CONSOLE_REPLICATION_PAGE, SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
-import { dataBehind, describeRefusal, evaluateCheck, planTransition } from "../planner/plan";
-import { primaryLabel, replicaLabel } from "../planner/steps";
-import type { DeclaredState, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
+import { formatStep, stepPhrase, stepRef } from "../planner/format";
+import { primaryLabel, replicaLabel, sideLabel } from "../planner/labels";
+import { dataBehind, describeRefusal, evaluateCheck, planTransition, tableStep } from "../planner/plan";
+import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
 import {
   type ExecutedStep,
   formatDuration,
@@ -48,7 +49,7 @@ export interface TransitionRequest {
   sleep?: (ms: number) => Promise<void>;
   /** Default: Date.now. */
   now?: () => number;
-  /** Deadline of each wait (steps 8 and 10, a person's step 6, an action taking effect). */
+  /** Deadline of each wait (recovery progress, a person's acceptance, an action taking effect). */
   waitTimeoutSeconds: number;
   /** Time between polls while waiting. */
   pollIntervalSeconds: number;
@@ -111,7 +112,13 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-const inPlan = (plan: Plan, seedStep: number): boolean => plan.ok && plan.steps.some((s) => s.seedStep === seedStep);
+/** A step's identity across plans: its workflow and id. */
+const keyOf = (step: Pick<PlannedStep, "workflow" | "id">): string => `${step.workflow}:${step.id}`;
+
+const inPlan = (plan: Plan, step: PlannedStep): boolean => plan.ok && plan.steps.some((s) => keyOf(s) === keyOf(step));
+
+/** True when `a` comes before `b` in the same workflow's table. */
+const isBefore = (a: PlannedStep, b: PlannedStep): boolean => a.workflow === b.workflow && a.order < b.order;
 
 /** Runs the workflow from the observed phase to `declared`. Throws a {@link WorkflowError} subclass on a stop. */
 export async function runTransition(request: TransitionRequest): Promise<TransitionResult> {
@@ -122,16 +129,18 @@ class Transition {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly executed: ExecutedStep[] = [];
-  /** Seed steps handled in this run. */
-  private readonly handled = new Set<number>();
+  /** Steps handled in this run (keyOf). */
+  private readonly handled = new Set<string>();
   private obs: Observation | undefined;
   private plan: Plan | undefined;
+  /** The edition the first plan numbered its steps by: the whole run keeps it. */
+  private edition: Edition | undefined;
   /** The last phase a plan could be made in: it settles readings that fault messages make ambiguous. */
   private lastKnownPhase: LinkPhase | undefined;
 
   constructor(private readonly req: TransitionRequest) {
     this.now = req.now ?? Date.now;
-    this.lastKnownPhase = req.options.lastKnownPhase;
+    this.lastKnownPhase = req.options.memory?.lastKnownPhase;
     this.sleep = req.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     if (!(req.waitTimeoutSeconds > 0)) throw new RangeError("waitTimeoutSeconds must be a positive number");
     if (!(req.pollIntervalSeconds > 0)) throw new RangeError("pollIntervalSeconds must be a positive number");
@@ -167,7 +176,8 @@ class Transition {
       req.log(`Link ${req.options.linkName} is ${plan.phase}, as declared ("${req.declared}"): nothing to do.`);
     } else {
       req.log(`Plan from phase ${plan.phase} to "${req.declared}" (${original.length} steps):`);
-      for (const s of original) req.log(`  ${s.seedStep}. ${s.title}`);
+      if (plan.source) req.log(`  ${plan.source.document}:`);
+      for (const s of original) req.log(`  ${formatStep(s)}`);
       for (const w of plan.warnings ?? []) req.log(`WARNING: ${w}`);
     }
 
@@ -176,11 +186,11 @@ class Transition {
       if (!fresh) plan = await this.refresh(undefined);
       fresh = false;
       this.ensureOk(plan);
-      const next = plan.steps.find((s) => !this.handled.has(s.seedStep));
+      const next = plan.steps.find((s) => !this.handled.has(keyOf(s)));
       let unsure: PlannedStep | undefined;
       for (const s of original) {
-        if (this.handled.has(s.seedStep)) continue;
-        if (next && s.seedStep >= next.seedStep) break;
+        if (this.handled.has(keyOf(s))) continue;
+        if (next && !isBefore(s, next)) break;
         // A wait that seems over while one system is silent may not be (its peer's "Stalled link" hides
         // the phase): wait for both systems to answer before calling it done.
         if ((s.kind === "wait" || s.kind === "operator") && this.someSideSilent()) {
@@ -206,7 +216,7 @@ class Transition {
     if (left.length > 0) {
       throw new WorkflowStepError(
         `After its steps ran, link ${req.options.linkName} is in phase ${plan.phase} and still needs ` +
-          `${left.map((s) => `step ${s.seedStep} (${s.title})`).join(", ")}, which ran in this run without effect. ` +
+          `${left.map((s) => `${stepPhrase(s)} (${s.title})`).join(", ")}, which ran in this run without effect. ` +
           `Check the systems' event logs, then re-run \`pulumi up\`.`,
         { causeMessage: "steps ran without effect", executed: this.executed, ...this.last },
       );
@@ -223,13 +233,15 @@ class Transition {
       obs = await this.req.observe(purpose);
     } catch (err) {
       throw new WorkflowStepError(
-        `Reading the systems${step ? ` for step ${step.seedStep} (${step.title})` : ""} failed: ${errorText(err)}. ` +
+        `Reading the systems${step ? ` for ${stepPhrase(step)} (${step.title})` : ""} failed: ${errorText(err)}. ` +
           `Re-run \`pulumi up\` to resume.`,
         { ...(step ? { step } : {}), causeMessage: errorText(err), executed: this.executed, ...this.last },
       );
     }
     this.obs = obs;
-    this.plan = planTransition(this.req.declared, obs, { ...this.req.options, lastKnownPhase: this.lastKnownPhase });
+    const memory = { ...this.req.options.memory, ...(this.lastKnownPhase ? { lastKnownPhase: this.lastKnownPhase } : {}) };
+    this.plan = planTransition(this.req.declared, obs, { ...this.req.options, memory, ...(this.edition ? { edition: this.edition } : {}) });
+    if (this.plan.ok && this.plan.source && !this.edition) this.edition = this.plan.source.edition;
     if (this.plan.phase !== "unknown") this.lastKnownPhase = this.plan.phase;
     return this.plan;
   }
@@ -239,9 +251,11 @@ class Transition {
   }
 
   private record(step: PlannedStep, outcome: ExecutedStep["outcome"], startedAt: number): void {
-    this.handled.add(step.seedStep);
+    this.handled.add(keyOf(step));
     this.executed.push({
-      seedStep: step.seedStep,
+      ...(step.number !== undefined ? { number: step.number } : {}),
+      label: step.label,
+      workflow: step.workflow,
       id: step.id,
       title: step.title,
       outcome,
@@ -254,10 +268,10 @@ class Transition {
   private settlePassed(step: PlannedStep): void {
     const t = this.now();
     if (step.kind === "notice") {
-      this.req.log(`Step ${step.seedStep} NOTICE: ${step.title}`);
+      this.req.log(`${stepRef(step)} NOTICE: ${step.title}`);
       this.record(step, "noticed", t);
     } else {
-      this.req.log(`Step ${step.seedStep} already done: ${step.title}`);
+      this.req.log(`${stepRef(step)} already done: ${step.title}`);
       this.record(step, "already-done", t);
     }
   }
@@ -268,14 +282,14 @@ class Transition {
     const started = this.now();
     switch (step.kind) {
       case "notice":
-        req.log(`Step ${step.seedStep} NOTICE: ${step.title}`);
+        req.log(`${stepRef(step)} NOTICE: ${step.title}`);
         this.record(step, "noticed", started);
         return undefined;
       case "check": {
-        req.log(`Step ${step.seedStep}: ${step.title}`);
-        const result = evaluateCheck(step.seedStep, this.obs as Observation, req.options);
+        req.log(`${stepRef(step)}: ${step.title}`);
+        const result = evaluateCheck(step.check as NonNullable<PlannedStep["check"]>, this.obs as Observation, req.options);
         if (!result.passed) throw new WorkflowRefusedError(result.refusal, this.executed, this.last);
-        req.log(`Step ${step.seedStep} passed: ${result.detail}`);
+        req.log(`${stepRef(step)} passed: ${result.detail}`);
         this.record(step, "done", started);
         return undefined;
       }
@@ -291,29 +305,29 @@ class Transition {
     const { req } = this;
     const side = step.side === "primary" ? "primary" : "replica";
     const action = step.action as LinkAction;
-    req.log(`Step ${step.seedStep}: ${step.title}`);
+    req.log(`${stepRef(step)}: ${step.title}`);
     try {
       await req.runAction(side, action);
     } catch (err) {
       const cause = errorText(err);
-      req.log(`Step ${step.seedStep}: ${action} reported an error (${cause}); re-reading the systems before deciding`);
+      req.log(`${stepRef(step)}: ${action} reported an error (${cause}); re-reading the systems before deciding`);
       const plan = await this.refresh(step);
-      if (plan.ok && !inPlan(plan, step.seedStep)) {
-        req.log(`Step ${step.seedStep}: the link moved on to phase ${plan.phase} anyway: treating ${action} as done`);
+      if (plan.ok && !inPlan(plan, step)) {
+        req.log(`${stepRef(step)}: the link moved on to phase ${plan.phase} anyway: treating ${action} as done`);
         this.record(step, "done", started);
         return plan;
       }
       throw new WorkflowStepError(
-        `Step ${step.seedStep} (${step.title}) failed: ${cause}. The link is in phase ${plan.phase}` +
+        `${stepRef(step)} (${step.title}) failed: ${cause}. The link is in phase ${plan.phase}` +
           `${plan.ok ? "" : ` (${describeRefusal(plan.refusal)})`}. It was not retried; steps finished in this run: ` +
-          `${this.executed.length > 0 ? this.executed.map((e) => e.seedStep).join(", ") : "none"}. ` +
+          `${this.executed.length > 0 ? this.executed.map((e) => e.label).join(", ") : "none"}. ` +
           `Fix the cause, then re-run \`pulumi up\` to resume from this step.`,
         { step, causeMessage: cause, executed: this.executed, ...this.last },
       );
     }
     const plan = await this.refresh(step);
-    if (plan.ok && !inPlan(plan, step.seedStep)) {
-      req.log(`Step ${step.seedStep} done: link ${req.options.linkName} is now ${plan.phase}`);
+    if (plan.ok && !inPlan(plan, step)) {
+      req.log(`${stepRef(step)} done: link ${req.options.linkName} is now ${plan.phase}`);
       this.record(step, "done", started);
       return plan;
     }
@@ -332,17 +346,7 @@ class Transition {
   }
 
   private waitedFor(step: PlannedStep): string {
-    const { options: o } = this.req;
-    switch (step.id) {
-      case "waitCloseToUpToDate":
-        return `data recovery on link ${o.linkName} to be within ${o.completeRecoveryWhenBehindSeconds} s of up to date`;
-      case "waitRecoveryFinished":
-        return `${o.primaryName} to become read-write and replication ${o.primaryName} -> ${o.replicaName} to restart`;
-      case "acceptPendingRequest":
-        return `a person to accept the pending request for link ${o.linkName} in the System Management Console of ${primaryLabel(o)}`;
-      default:
-        return `${step.action ?? step.id} to take effect on link ${o.linkName}`;
-    }
+    return tableStep(step).waitingFor?.(this.req.options).long ?? `${step.action ?? step.id} to take effect on link ${this.req.options.linkName}`;
   }
 
   private lastSeen(plan: Plan): string {
@@ -357,14 +361,17 @@ class Transition {
 
   private operatorInstructions(step: PlannedStep, deadline: number): string[] {
     const { options: o, endpoints } = this.req;
-    const console = consoleAddress(endpoints?.primary);
+    const side = step.side === "replica" ? "replica" : "primary";
+    const name = side === "primary" ? o.primaryName : o.replicaName;
+    const peer = side === "primary" ? o.replicaName : o.primaryName;
+    const console = consoleAddress(endpoints?.[side]);
     const where = console
-      ? `${console} (the admin host of MAPI endpoint ${endpoints?.primary})`
-      : `the System Management Console of ${o.primaryName} (port ${SYSTEM_MANAGEMENT_CONSOLE_PORT} of its admin host)`;
+      ? `${console} (the admin host of MAPI endpoint ${endpoints?.[side]})`
+      : `the System Management Console of ${name} (port ${SYSTEM_MANAGEMENT_CONSOLE_PORT} of its admin host)`;
     return [
-      `Step ${step.seedStep} ACTION REQUIRED: a person must accept the restored link ${o.linkName} on ${primaryLabel(o)} (cross-release link; MAPI cannot accept it).`,
-      `  1. Sign in to the System Management Console of ${primaryLabel(o)} at ${where} with an administrator account.`,
-      `  2. Open ${CONSOLE_REPLICATION_PAGE}: link ${o.linkName} from ${o.replicaName} is listed as a pending link request ("Pending").`,
+      `${stepRef(step)} ACTION REQUIRED: a person must accept the restored link ${o.linkName} on ${sideLabel(side, o)} (cross-release link; MAPI cannot accept it).`,
+      `  1. Sign in to the System Management Console of ${sideLabel(side, o)} at ${where} with an administrator account.`,
+      `  2. Open ${CONSOLE_REPLICATION_PAGE}: link ${o.linkName} from ${peer} is listed as a pending link request ("Pending").`,
       `  3. Accept the request. Do not reject it: that undoes the restore.`,
       `  Waiting until ${iso(deadline)} (${formatDuration(deadline - this.now())}), checking every ${this.req.pollIntervalSeconds} s at first, less often as time goes on. ` +
         `If the deadline passes, accept it anyway and re-run \`pulumi up\`.`,
@@ -384,12 +391,12 @@ class Transition {
     if (step.kind === "operator") {
       for (const line of this.operatorInstructions(step, deadline)) req.log(line);
     } else if (step.kind === "wait") {
-      req.log(`Step ${step.seedStep}: ${step.title}`);
+      req.log(`${stepRef(step)}: ${step.title}`);
     }
     for (;;) {
       const left = deadline - this.now();
       req.log(
-        `Step ${step.seedStep} waiting for ${step.kind === "operator" ? "a person" : this.waitedForShort(step)} ` +
+        `${stepRef(step)} waiting for ${this.waitedForShort(step)} ` +
           `(${formatDuration(Math.max(0, left))} left): ${this.lastSeen(plan)}`,
       );
       if (left <= 0) {
@@ -413,18 +420,18 @@ class Transition {
       // "Stalled link" could hide recovery still in progress (see phase.ts).
       if (step.kind !== "action" && this.someSideSilent()) continue;
       // Backwards first: a rejected request also takes step 6 out of the plan, but puts restore back in.
-      const backwards = plan.steps.find((s) => s.seedStep < step.seedStep && s.kind !== "check" && s.kind !== "notice");
+      const backwards = plan.steps.find((s) => isBefore(s, step) && s.kind !== "check" && s.kind !== "notice");
       if (backwards) {
         throw new WorkflowStepError(
-          `While waiting in step ${step.seedStep} (${step.title}), link ${req.options.linkName} moved back to phase ` +
-            `${plan.phase}: step ${backwards.seedStep} (${backwards.title}) is needed again` +
+          `While waiting in ${stepPhrase(step)} (${step.title}), link ${req.options.linkName} moved back to phase ` +
+            `${plan.phase}: ${stepPhrase(backwards)} (${backwards.title}) is needed again` +
             `${step.kind === "operator" ? " (was the request rejected in the console?)" : ""}. Nothing was repeated; ` +
             `re-run \`pulumi up\` to continue from there.`,
           { step, causeMessage: `moved back to phase ${plan.phase}`, executed: this.executed, ...this.last },
         );
       }
-      if (!inPlan(plan, step.seedStep)) {
-        req.log(`Step ${step.seedStep} done after ${formatDuration(this.now() - started)}: link ${req.options.linkName} is now ${plan.phase}`);
+      if (!inPlan(plan, step)) {
+        req.log(`${stepRef(step)} done after ${formatDuration(this.now() - started)}: link ${req.options.linkName} is now ${plan.phase}`);
         this.record(step, "done", started);
         return plan;
       }
@@ -432,13 +439,6 @@ class Transition {
   }
 
   private waitedForShort(step: PlannedStep): string {
-    switch (step.id) {
-      case "waitCloseToUpToDate":
-        return `data to be within ${this.req.options.completeRecoveryWhenBehindSeconds} s of up to date`;
-      case "waitRecoveryFinished":
-        return "data recovery to finish";
-      default:
-        return `${step.action ?? step.id} to take effect`;
-    }
+    return tableStep(step).waitingFor?.(this.req.options).short ?? `${step.action ?? step.id} to take effect`;
   }
 }

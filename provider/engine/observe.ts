@@ -41,14 +41,19 @@ export interface ObserveOptions {
 const UNKNOWN_TRUST: Observation["trust"] = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" };
 
 /**
- * When an observation for a transition to `declared` needs certificate trust: only step 3 checks it, on a
- * failed-over link on the way back, and the seed makes step 3 conditional: "if the primary system has
- * been rebuilt", which shows as a primary that answers without the link. Every other observation (a
- * failover, the recovery of a primary that kept its configuration, each poll) reads just the two links.
+ * When an observation for a transition to `declared` needs certificate trust: only the certificate steps
+ * check it, on the way back, and the tables make them conditional ("if the primary system has been
+ * rebuilt", "if the replica was rebuilt"), which shows as a system that answers without the link while the
+ * other has it. Every other observation (a failover, a suspension, the recovery of a primary that kept its
+ * configuration, each poll) reads just the two links.
  */
 export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
   return (links) => {
-    if (declared === "failedOver" || !links.primary.reachable || links.primary.link !== null) return false;
+    if (declared !== "replicating" && declared !== "recovering") return false;
+    // A replica rebuilt while the primary kept serving (the replica-failure workflow checks trust too).
+    const replicaRebuilt = links.replica.reachable && links.replica.link === null && links.primary.reachable && !!links.primary.link;
+    if (replicaRebuilt) return declared === "replicating";
+    if (!links.primary.reachable || links.primary.link !== null) return false;
     return observePhase({ ...links, trust: UNKNOWN_TRUST, now: Date.now() }) === "failedOver";
   };
 }

@@ -4,7 +4,8 @@
  * whatever the primary has not yet sent; here the operator is first told to stop client writes, and
  * failOver waits until the replica is within `maxDataLossSeconds` of the primary. An unplanned failover
  * (primary down or cut off) goes ahead at once; `acceptDataLoss` skips the wait, with its reason recorded.
- * The steps are unnumbered ("before step 1") so the documented numbering stays as HCP prints it.
+ * The steps are unnumbered ("before step 1", as the plan shows steps an edition does not list) so the
+ * documented numbering stays as HCP prints it.
  */
 import { lagFigures, primaryInContact, replicationLag, type LagReading } from "../planner/lag";
 import { describeRefusal } from "../planner/plan";
@@ -18,9 +19,9 @@ export interface SwitchoverOptions {
   acceptDataLossReason?: string;
 }
 
-/** A step the provider adds before step 1, as executedSteps records it (seedStep 0: unnumbered). */
+/** A step the provider adds before failOver, as executedSteps records it: unnumbered, label "before step 1". */
 export interface SwitchoverRecord {
-  seedStep: 0;
+  label: string;
   title: string;
   outcome: "done" | "noticed";
   startedAt: string;
@@ -46,16 +47,17 @@ function target(o: SwitchoverOptions, opts: PlanOptions): string {
     : `is within ${o.maxDataLossSeconds} s of ${opts.primaryName}`;
 }
 
-/** The plan's lines before step 1 for a failover planned on `obs`. */
-export function switchoverPlanLines(failoverPlanned: boolean, obs: Observation, o: SwitchoverOptions, opts: PlanOptions): string[] {
+/** The plan's lines before the failOver step (numbered `failOverLabel`) for a failover planned on `obs`. */
+export function switchoverPlanLines(failoverPlanned: boolean, obs: Observation, o: SwitchoverOptions, opts: PlanOptions, failOverLabel = "1"): string[] {
   if (!failoverPlanned) return [];
+  const before = `Before step ${failOverLabel}`;
   if (o.acceptDataLoss) {
-    return [`Before step 1: data loss accepted (${o.acceptDataLossReason ?? ""}): failOver is sent without waiting for ${opts.replicaName} to catch up`];
+    return [`${before}: data loss accepted (${o.acceptDataLossReason ?? ""}): failOver is sent without waiting for ${opts.replicaName} to catch up`];
   }
   if (!isPlannedSwitchover(failoverPlanned, obs)) return [];
   return [
-    `Before step 1: planned switchover (both systems answer): stop client writes to ${opts.primaryName} (primary)`,
-    `Before step 1: wait until ${opts.replicaName} ${target(o, opts)}, then fail over`,
+    `${before}: planned switchover (both systems answer): stop client writes to ${opts.primaryName} (primary)`,
+    `${before}: wait until ${opts.replicaName} ${target(o, opts)}, then fail over`,
   ];
 }
 
@@ -83,39 +85,48 @@ export class SwitchoverTimeoutError extends Error {
  * Runs the steps before step 1 when they apply (`failoverPlanned`: the run's plan starts with step 1).
  * Returns what it did, for executedSteps; throws SwitchoverTimeoutError when the replica does not catch up.
  */
-export async function runSwitchover(failoverPlanned: boolean, first: Observation, o: SwitchoverOptions, opts: PlanOptions, run: SwitchoverRun): Promise<SwitchoverRecord[]> {
+export async function runSwitchover(
+  failoverPlanned: boolean,
+  first: Observation,
+  o: SwitchoverOptions,
+  opts: PlanOptions,
+  run: SwitchoverRun,
+  failOverLabel = "1",
+): Promise<SwitchoverRecord[]> {
   const iso = (ms: number) => new Date(ms).toISOString();
+  const label = `before step ${failOverLabel}`;
+  const say = (title: string) => run.log(`Step (${label}): ${title}`);
   if (!failoverPlanned) return [];
   if (o.acceptDataLoss) {
     const t = run.now();
-    const title = `Before step 1: data loss accepted, failOver sent without waiting for ${opts.replicaName} to catch up; reason: ${o.acceptDataLossReason ?? ""}`;
-    run.log(title);
-    return [{ seedStep: 0, title, outcome: "noticed", startedAt: iso(t), finishedAt: iso(t) }];
+    const title = `data loss accepted, failOver sent without waiting for ${opts.replicaName} to catch up; reason: ${o.acceptDataLossReason ?? ""}`;
+    say(title);
+    return [{ label, title, outcome: "noticed", startedAt: iso(t), finishedAt: iso(t) }];
   }
   if (!isPlannedSwitchover(failoverPlanned, first)) return [];
   const records: SwitchoverRecord[] = [];
   const told = run.now();
-  const stop = `Before step 1: planned switchover: stop client writes to ${opts.primaryName} (primary) now`;
-  run.log(`${stop}; failOver waits until ${opts.replicaName} ${target(o, opts)}.`);
-  records.push({ seedStep: 0, title: stop, outcome: "noticed", startedAt: iso(told), finishedAt: iso(told) });
+  const stop = `planned switchover: stop client writes to ${opts.primaryName} (primary) now`;
+  say(`${stop}; failOver waits until ${opts.replicaName} ${target(o, opts)}.`);
+  records.push({ label, title: stop, outcome: "noticed", startedAt: iso(told), finishedAt: iso(told) });
 
   const started = run.now();
   const deadline = started + run.waitTimeoutSeconds * 1000;
-  const title = `Before step 1: wait until ${opts.replicaName} ${target(o, opts)}`;
+  const title = `wait until ${opts.replicaName} ${target(o, opts)}`;
   let obs = first;
   for (;;) {
     const lag = replicationLag(obs);
     const behind = lag ? `${opts.replicaName} is ${lagFigures(lag)} behind ${opts.primaryName}` : `the lag cannot be read (no statistics)`;
     if (withinDataLoss(lag, o.maxDataLossSeconds)) {
-      run.log(`${title}: done after ${formatDuration(run.now() - started)}: ${behind}`);
-      records.push({ seedStep: 0, title, outcome: "done", startedAt: iso(started), finishedAt: iso(run.now()) });
+      say(`${title}: done after ${formatDuration(run.now() - started)}: ${behind}`);
+      records.push({ label, title, outcome: "done", startedAt: iso(started), finishedAt: iso(run.now()) });
       return records;
     }
     if (!isPlannedSwitchover(true, obs)) {
       // The primary failed during the wait: what is left is an unplanned failover, which goes ahead.
       const line = `${title}: ${opts.primaryName} went out of contact while waiting; failing over as for an unplanned failover (the last known lag is recorded)`;
-      run.log(line);
-      records.push({ seedStep: 0, title: line, outcome: "noticed", startedAt: iso(started), finishedAt: iso(run.now()) });
+      say(line);
+      records.push({ label, title: line, outcome: "noticed", startedAt: iso(started), finishedAt: iso(run.now()) });
       return records;
     }
     const left = deadline - run.now();
@@ -132,7 +143,7 @@ export async function runSwitchover(failoverPlanned: boolean, first: Observation
         records,
       );
     }
-    run.log(`${title} (${formatDuration(left)} left): ${behind}`);
+    say(`${title} (${formatDuration(left)} left): ${behind}`);
     await run.sleep(Math.min(run.pollIntervalSeconds * 1000, left));
     obs = await run.observe();
   }

@@ -87,9 +87,12 @@ export const STATUS_MESSAGES = {
   receiving: "Receiving data",
   /** Both sides once failed over (the primary only once it is reachable again). */
   failedOver: "Failed over",
-  /** Primary (receiver) of a cross-release restore waiting to be accepted in its console. */
+  /**
+   * The system asked to accept a cross-release restore in its console: the primary when the replica
+   * restored the link (primary failure), the replica when the primary did (replica failure).
+   */
   pending: "Pending",
-  /** Replica (sender) of a cross-release restore waiting for the primary to accept it. */
+  /** The system that sent a cross-release restore, waiting for the other to accept it. */
   pendingRemoteReply: "Pending remote reply",
   /** Replica after beginRecovery. */
   recovering: "Recovering data",
@@ -130,7 +133,7 @@ export const DEGRADED_REPLICATING_MESSAGES: readonly string[] = [
 export const REPLICA_MESSAGES_IN_CONTACT: readonly string[] = [STATUS_MESSAGES.recovering, STATUS_MESSAGES.completing];
 
 /** Phases of an active/passive link as the model page names them (a subset of the planner's LinkPhase). */
-export type ModelPhase = "replicating" | "failedOver" | "pendingAcceptance" | "recovering" | "completing";
+export type ModelPhase = "replicating" | "failedOver" | "pendingAcceptance" | "pendingReplicaAcceptance" | "recovering" | "completing";
 
 /**
  * The replica's `statusMessage` per phase (the replica column of the model table). The replica is
@@ -141,6 +144,8 @@ export const REPLICA_MESSAGE_PHASE: Readonly<Record<string, ModelPhase>> = {
   [STATUS_MESSAGES.receiving]: "replicating",
   [STATUS_MESSAGES.failedOver]: "failedOver",
   [STATUS_MESSAGES.pendingRemoteReply]: "pendingAcceptance",
+  /** Replica failure: the primary restored the link onto a rebuilt replica of another release. */
+  [STATUS_MESSAGES.pending]: "pendingReplicaAcceptance",
   [STATUS_MESSAGES.recovering]: "recovering",
   [STATUS_MESSAGES.completing]: "completing",
 };
@@ -155,6 +160,7 @@ export const PRIMARY_MESSAGE_PHASE: Readonly<Record<string, ModelPhase>> = {
   [STATUS_MESSAGES.sending]: "replicating",
   [STATUS_MESSAGES.failedOver]: "failedOver",
   [STATUS_MESSAGES.pending]: "pendingAcceptance",
+  [STATUS_MESSAGES.pendingRemoteReply]: "pendingReplicaAcceptance",
 };
 
 type TenantAccess = "read-write" | "read-only";
@@ -168,6 +174,7 @@ export const TENANT_ACCESS: Readonly<Record<ModelPhase, { primary: TenantAccess;
   replicating: { primary: "read-write", replica: "read-only" },
   failedOver: { primary: "read-only", replica: "read-write" },
   pendingAcceptance: { primary: "read-only", replica: "read-write" },
+  pendingReplicaAcceptance: { primary: "read-write", replica: "read-only" },
   recovering: { primary: "read-only", replica: "read-write" },
   completing: { primary: "read-only", replica: "read-only" },
 };
@@ -201,6 +208,34 @@ export function isCrossRelease(a: string | undefined, b: string | undefined): bo
   const rb = releaseOf(b);
   return ra !== undefined && rb !== undefined && ra !== rb;
 }
+
+/**
+ * Whether a `restore` on this link leaves a pending request that a person accepts in the console (the
+ * cross-release steps of the 7.x tables). The 9.x tables (links between 8.x and 9.x systems) have no
+ * accept step; whether an 8.x <-> 7.x link needs one the documentation does not say: assumed yes, as the
+ * 7.x table says for a link to a 7.x system. A pending request observed on either system is handled
+ * whatever this says.
+ */
+export function restoreLeavesPendingRequest(a: string | undefined, b: string | undefined): boolean {
+  return isCrossRelease(a, b) && editionOf(a, b) === "7.x";
+}
+
+/**
+ * Which edition's workflow tables number the steps of a link: the 7.x tables where a system runs 7.x or
+ * older, the 9.x tables for links between 8.x and 9.x systems (a 9.x system links only with 8.x or 9.x).
+ * No version known at all: the 7.x tables, whose cross-release steps are a superset of the 9.x ones.
+ */
+export function editionOf(a: string | undefined, b: string | undefined): "9.x" | "7.x" {
+  const releases = [releaseOf(a), releaseOf(b)].filter((r): r is string => r !== undefined).map(Number);
+  if (releases.length === 0 || releases.some((r) => r <= 7)) return "7.x";
+  return "9.x";
+}
+
+/** The document each edition's workflow tables are printed in. */
+export const DOCUMENT_TITLE: Readonly<Record<"9.x" | "7.x", string>> = {
+  "9.x": "HCP System Management Help 9.x",
+  "7.x": "HCP System Management Help 7.x",
+};
 
 /** Completion: both event logs record this message once recovery finished. */
 export const RECOVERY_COMPLETED_LOG_MESSAGE = "Replication data recovery completed";

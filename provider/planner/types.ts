@@ -3,20 +3,22 @@
  * (ordered seed steps) or refusal that connects them. Data only.
  */
 import type { LinkAction, LinkView } from "../mapi/types";
+import type { CheckId, Edition, StepKind, StepSide, WorkflowId } from "../workflows/types";
 
 export type { LinkAction, LinkView };
 
-/** The direction the user declares for the link. */
-export type DeclaredState = "replicating" | "failedOver" | "recovering";
+/** The direction the user declares for the link ("suspended": the replica is down, the primary serves). */
+export type DeclaredState = "replicating" | "failedOver" | "recovering" | "suspended";
 
 /** Every declared state, for validation messages. */
-export const DECLARED_STATES: readonly DeclaredState[] = ["replicating", "failedOver", "recovering"];
+export const DECLARED_STATES: readonly DeclaredState[] = ["replicating", "failedOver", "recovering", "suspended"];
 
 /** Where the link is, derived from both systems (see docs/replication-model.md). */
 export type LinkPhase =
   | "replicating"
   | "failedOver"
   | "pendingAcceptance"
+  | "pendingReplicaAcceptance"
   | "recovering"
   | "completing"
   | "suspended"
@@ -46,13 +48,24 @@ export interface Observation {
 }
 
 export interface PlanOptions {
-  /** HCP DNS failover redirects clients; when false the plan tells the operator to (steps 2 and 11). */
+  /** HCP DNS failover redirects clients; when false the plan tells the operator when to redirect them. */
   dnsFailover: boolean;
-  /** Step 9 (completeRecovery) waits until the data is at most this many seconds behind. */
+  /** completeRecovery waits until the data is at most this many seconds behind. */
   completeRecoveryWhenBehindSeconds: number;
   linkName: string;
   primaryName: string;
   replicaName: string;
+  /** What the resource remembers of the link between runs. */
+  memory?: LinkMemory;
+  /**
+   * Number the steps as this edition's table, whatever the versions read: a run keeps the edition of its
+   * first plan, as a poll that reads one system only does not see both releases.
+   */
+  edition?: Edition;
+}
+
+/** What a ReplicationFailover remembers of its link between runs: one record, kept in its state. */
+export interface LinkMemory {
   /**
    * The last phase this resource could tell for sure (from its state or earlier in the run). It settles
    * readings that fault messages make ambiguous: "Stalled link" on both sides is plain replication after
@@ -63,31 +76,28 @@ export interface PlanOptions {
   splitBrain?: boolean;
 }
 
-export type StepKind = "action" | "wait" | "operator" | "notice" | "check";
+export type { StepKind, StepSide, Edition, WorkflowId, CheckId } from "../workflows/types";
 
-/** The eleven steps of the cross-release (7.x) primary-failure workflow. */
-export type StepId =
-  | "failOver"
-  | "redirectClientsToReplica"
-  | "checkCertificateTrust"
-  | "checkLinkConfiguration"
-  | "restoreLink"
-  | "acceptPendingRequest"
-  | "beginRecovery"
-  | "waitCloseToUpToDate"
-  | "completeRecovery"
-  | "waitRecoveryFinished"
-  | "redirectClientsToPrimary";
+/** A step id: unique across the workflow tables (provider/workflows). */
+export type StepId = string;
 
 export interface PlannedStep {
-  /** Step number in the 7.x seed workflow (1-11). */
-  seedStep: number;
+  /** The workflow whose table the step is from. */
+  workflow: WorkflowId;
   id: StepId;
+  /** Position in that table (its order, whatever the numbering). */
+  order: number;
+  /** Its number in the plan's edition; absent for a step that edition does not list. */
+  number?: number;
+  /** How the plan shows it: "6", or "before step 6" for a step without a number. */
+  label: string;
   kind: StepKind;
   /** Where the step happens; "operator" for what a person must do outside HCP. */
-  side: "primary" | "replica" | "operator";
+  side: StepSide;
   /** The link action, for `kind: "action"`. */
   action?: LinkAction;
+  /** The check, for `kind: "check"`. */
+  check?: CheckId;
   /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
   title: string;
 }
@@ -102,9 +112,17 @@ export interface Refusal {
   waitable?: true;
 }
 
+/** Which documented table a plan follows, and the document that prints it. */
+export interface PlanSource {
+  workflow: WorkflowId;
+  edition: Edition;
+  /** "HCP System Management Help 9.x, Primary system failure workflow". */
+  document: string;
+}
+
 export type Plan =
   /** `warnings`: what a person must know before the steps run (e.g. data a split brain puts at risk). */
-  | { ok: true; phase: LinkPhase; steps: PlannedStep[]; warnings?: string[] }
+  | { ok: true; phase: LinkPhase; steps: PlannedStep[]; warnings?: string[]; source?: PlanSource }
   | { ok: false; phase: LinkPhase; refusal: Refusal };
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";

@@ -52,7 +52,7 @@ function behind(t: LastTransition): string {
 }
 
 function stepName(s: ExecutedStepRecord): string {
-  return s.seedStep === 0 ? "before 1" : String(s.seedStep);
+  return s.label;
 }
 
 /** The report as Markdown. */

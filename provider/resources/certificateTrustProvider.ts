@@ -46,7 +46,7 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
   if (id) {
     log(`${inputs.trustedBy.name} already trusts ${inputs.certificateOf.name}'s certificate (${facts.subjectDN}, SHA-256 ${facts.fingerprintSha256})`);
   } else {
-    log(`step 3: uploading ${inputs.certificateOf.name}'s replication server certificate (${facts.subjectDN}, expires ${facts.expiresOn}) to ${inputs.trustedBy.name}`);
+    log(`certificate exchange: uploading ${inputs.certificateOf.name}'s replication server certificate (${facts.subjectDN}, expires ${facts.expiresOn}) to ${inputs.trustedBy.name}`);
     await target.uploadCertificate(certificate);
     id = await findTrusted(target, certificate);
     uploaded = true;

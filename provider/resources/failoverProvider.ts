@@ -3,7 +3,7 @@
  * runs the same planner step by step through the executor, which re-reads live state before each step.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { LinkPhase, Observation, Plan, PlanOptions } from "../planner";
+import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
 import { Checks } from "./validate";
@@ -37,37 +37,47 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   return c.failures;
 }
 
-/** What this resource remembers of the link between runs (see PlanOptions). */
-interface History {
-  lastKnownPhase?: string;
-  splitBrain?: boolean;
+const KNOWN_PHASES: readonly string[] = [
+  "replicating",
+  "failedOver",
+  "pendingAcceptance",
+  "pendingReplicaAcceptance",
+  "recovering",
+  "completing",
+  "suspended",
+  "absent",
+];
+
+/** A memory record from stored values, keeping only a phase the planner knows. */
+function memoryFrom(lastKnownPhase: string | undefined, splitBrain: boolean | undefined): LinkMemory {
+  return {
+    ...(lastKnownPhase && KNOWN_PHASES.includes(lastKnownPhase) ? { lastKnownPhase: lastKnownPhase as LinkPhase } : {}),
+    ...(splitBrain ? { splitBrain: true } : {}),
+  };
 }
 
 /** What the last run's outputs say: they are the truth of that run (check sees only the old inputs). */
-function historyOf(outputs: FailoverOutputs | undefined): History {
+function memoryOf(outputs: FailoverOutputs | undefined): LinkMemory {
   if (!outputs) return {};
-  return { lastKnownPhase: outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase, splitBrain: outputs.splitBrain };
+  return memoryFrom(outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase, outputs.splitBrain);
 }
-
-const KNOWN_PHASES: readonly string[] = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent"];
 
 /** The phases in which a declared state is reached. */
 const REACHED_IN: Readonly<Record<FailoverInputs["state"], readonly string[]>> = {
   replicating: ["replicating"],
   failedOver: ["failedOver", "pendingAcceptance"],
   recovering: ["recovering"],
+  suspended: ["suspended"],
 };
 
-function planOptions(inputs: FailoverInputs, history: History = {}): PlanOptions {
-  const last = history.lastKnownPhase;
+function planOptions(inputs: FailoverInputs, memory: LinkMemory = {}): PlanOptions {
   return {
     dnsFailover: inputs.dnsFailover ?? defaults.dnsFailover,
     completeRecoveryWhenBehindSeconds: inputs.completeRecoveryWhenBehindSeconds ?? defaults.completeRecoveryWhenBehindSeconds,
     linkName: inputs.link,
     primaryName: inputs.primary.name,
     replicaName: inputs.replica.name,
-    ...(last && KNOWN_PHASES.includes(last) ? { lastKnownPhase: last as LinkPhase } : {}),
-    ...(history.splitBrain ? { splitBrain: true } : {}),
+    memory: memoryFrom(memory.lastKnownPhase, memory.splitBrain),
   };
 }
 
@@ -91,6 +101,11 @@ function refusalText(plan: Extract<Plan, { ok: false }>): string {
   return `Refused: ${planner.describeRefusal(plan.refusal)}`;
 }
 
+/** The plan's failOver step (step 1 of the primary-failure workflow), when it is to run. */
+function failOverStep(plan: Plan) {
+  return plan.ok ? plan.steps.find((s) => s.action === "failOver") : undefined;
+}
+
 /**
  * The lag primary -> replica to remember: read while the link replicates and the primary answers, else the
  * reading kept from before (a dead primary's lag is what it was when last seen).
@@ -100,15 +115,6 @@ function lagMemory(plan: Plan, obs: Observation, kept: LagReading | undefined): 
   return plan.phase === "replicating" ? lag.keepLag(kept, lag.replicationLag(obs)) : kept;
 }
 
-/** Before a failover, the plan says what the replica lacks (live, or the last known reading with its time). */
-function lagLine(plan: Plan, obs: Observation, kept: LagReading | undefined, options: PlanOptions): string[] {
-  if (!plan.ok || !plan.steps.some((s) => s.seedStep === 1)) return [];
-  const lag: typeof import("../planner/lag") = require("../planner/lag");
-  return [lag.describeLagBeforeFailover(obs, kept, options)];
-}
-
-const failoverPlanned = (plan: Plan): boolean => plan.ok && plan.steps.some((s) => s.seedStep === 1);
-
 function switchoverOptions(inputs: FailoverInputs): import("../engine/switchover").SwitchoverOptions {
   return {
     maxDataLossSeconds: inputs.maxDataLossSeconds ?? defaults.maxDataLossSeconds,
@@ -117,16 +123,25 @@ function switchoverOptions(inputs: FailoverInputs): import("../engine/switchover
   };
 }
 
-/** Before step 1 of a planned switchover: stop client writes, wait until the replica has caught up. */
-function switchoverLines(inputs: FailoverInputs, plan: Plan, obs: Observation, options: PlanOptions): string[] {
+/**
+ * The plan as preview shows it: before a failover, the provider's steps of a planned switchover go just
+ * before the failOver line (unnumbered, "Before step 1"), and the data the replica lacks ends the plan.
+ */
+function plannedStepsWith(inputs: FailoverInputs, plan: Plan, obs: Observation, kept: LagReading | undefined, options: PlanOptions, lines: string[]): string[] {
+  const step = failOverStep(plan);
+  if (!step) return lines;
+  const planner: typeof import("../planner") = require("../planner");
   const sw: typeof import("../engine/switchover") = require("../engine/switchover");
-  return sw.switchoverPlanLines(failoverPlanned(plan), obs, switchoverOptions(inputs), options);
+  const lag: typeof import("../planner/lag") = require("../planner/lag");
+  const at = Math.max(0, lines.indexOf(planner.formatStep(step)));
+  const before = sw.switchoverPlanLines(true, obs, switchoverOptions(inputs), options, step.label);
+  return [...lines.slice(0, at), ...before, ...lines.slice(at), lag.describeLagBeforeFailover(obs, kept, options)];
 }
 
 /** The plan from the live systems and what this resource remembers. */
-function planWith(inputs: FailoverInputs, obs: Observation, history: History): { plan: Plan; options: PlanOptions } {
+function planWith(inputs: FailoverInputs, obs: Observation, memory: LinkMemory): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
-  const options = planOptions(inputs, history);
+  const options = planOptions(inputs, memory);
   return { plan: planner.planTransition(inputs.state, obs, options), options };
 }
 
@@ -135,8 +150,9 @@ function liveOutputs(plan: Plan, obs: Observation, options: PlanOptions) {
   const planner: typeof import("../planner") = require("../planner");
   // "unknown" when fault messages hide the phase: access and the active side are then the last known.
   const phase = plan.phase;
-  const effective = phase === "unknown" && options.lastKnownPhase ? options.lastKnownPhase : phase;
-  const access = planner.accessModes(obs, effective, options.splitBrain === true);
+  const memory = options.memory ?? {};
+  const effective = phase === "unknown" && memory.lastKnownPhase ? memory.lastKnownPhase : phase;
+  const access = planner.accessModes(obs, effective, memory.splitBrain === true);
   const replicaActive = ["failedOver", "pendingAcceptance", "recovering"].includes(effective);
   return {
     phase,
@@ -144,13 +160,13 @@ function liveOutputs(plan: Plan, obs: Observation, options: PlanOptions) {
     primaryAccess: access.primaryAccess,
     replicaAccess: access.replicaAccess,
     plannedSteps: describePlan(plan),
-    lastKnownPhase: phase === "unknown" ? options.lastKnownPhase : phase,
+    lastKnownPhase: phase === "unknown" ? memory.lastKnownPhase : phase,
     splitBrainSuspected: planner.splitBrainAfter(plan, obs, options),
   };
 }
 
-function describeLive(inputs: FailoverInputs, obs: Observation, history: History) {
-  const { plan, options } = planWith(inputs, obs, history);
+function describeLive(inputs: FailoverInputs, obs: Observation, memory: LinkMemory) {
+  const { plan, options } = planWith(inputs, obs, memory);
   return liveOutputs(plan, obs, options);
 }
 
@@ -160,6 +176,7 @@ function declaredFor(phase: string, current: FailoverInputs["state"]): FailoverI
   if (phase === "failedOver" || phase === "pendingAcceptance") return "failedOver";
   if (phase === "recovering") return current === "replicating" ? "replicating" : "recovering";
   if (phase === "completing") return "replicating";
+  if (phase === "suspended") return current === "replicating" ? "replicating" : "suspended";
   return current;
 }
 
@@ -173,8 +190,8 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   let firstObservation: Observation | undefined;
   const startedAt = Date.now();
   let failOverJustSent = false;
-  const history = historyOf(previous);
-  let splitBrain = history.splitBrain ?? false;
+  const memory = memoryOf(previous);
+  let splitBrain = memory.splitBrain ?? false;
   const observeNow = async (purpose?: "poll") => {
     lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
     firstObservation ??= lastObservation;
@@ -188,12 +205,12 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     return lastObservation;
   };
   const switchover: typeof import("../engine/switchover") = require("../engine/switchover");
-  let before: import("../engine/switchover").SwitchoverRecord[] = [];
+  let before: ExecutedStepRecord[] = [];
   try {
-    before = await beforeStepOne(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }, observeNow, log);
+    before = await beforeFailOver(inputs, { ...memory, splitBrain }, observeNow, log);
     const result = await runTransition({
       declared: inputs.state,
-      options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
+      options: planOptions(inputs, { ...memory, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
@@ -210,13 +227,14 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
     });
     const live = describeLive(inputs, result.final, { lastKnownPhase: result.phase, splitBrain });
-    const lastTransition = transitionOf(inputs, history, firstObservation, result, startedAt) ?? previous?.lastTransition;
+    const lastTransition = transitionOf(inputs, memory, firstObservation, result, startedAt) ?? previous?.lastTransition;
     return { ...inputs, ...live, executedSteps: [...before, ...result.executed.map(toRecord)], splitBrain, ...(lastTransition ? { lastTransition } : {}) };
   } catch (err) {
     const executed = [...(err instanceof switchover.SwitchoverTimeoutError ? err.records : before), ...(err instanceof WorkflowError ? err.executed.map(toRecord) : [])];
     let live: Partial<FailoverOutputs> = {};
     try {
-      live = describeLive(inputs, await observeNow(), { lastKnownPhase: (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? history.lastKnownPhase, splitBrain });
+      const lastKnownPhase = (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? memory.lastKnownPhase;
+      live = describeLive(inputs, await observeNow(), { ...(lastKnownPhase ? { lastKnownPhase } : {}), splitBrain });
     } catch {
       live = { phase: "unknown" };
     }
@@ -225,38 +243,47 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   }
 }
 
-/** The provider's steps before step 1 (planned switchover), run when the plan starts with a failover. */
-async function beforeStepOne(inputs: FailoverInputs, history: History, observe: () => Promise<Observation>, log: (line: string) => void) {
-  if (inputs.state === "replicating") return []; // only a failover (step 1) has steps before it
+/** The provider's steps before failOver (planned switchover), run when the plan starts with a failover. */
+async function beforeFailOver(inputs: FailoverInputs, memory: LinkMemory, observe: () => Promise<Observation>, log: (line: string) => void): Promise<ExecutedStepRecord[]> {
+  if (inputs.state === "replicating" || inputs.state === "suspended") return []; // no failOver in these plans
   const sw: typeof import("../engine/switchover") = require("../engine/switchover");
   const first = await observe();
-  const { plan, options } = planWith(inputs, first, history);
-  return sw.runSwitchover(failoverPlanned(plan), first, switchoverOptions(inputs), options, {
+  const { plan, options } = planWith(inputs, first, memory);
+  const step = failOverStep(plan);
+  if (!step) return [];
+  return sw.runSwitchover(true, first, switchoverOptions(inputs), options, {
     observe,
     log,
     sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
     waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
     pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,
-  });
+  }, step.label);
 }
 
 /** What the run cost (RTO, data behind at its start), or undefined when it changed nothing. */
 function transitionOf(
   inputs: FailoverInputs,
-  history: History,
+  memory: LinkMemory,
   start: Observation | undefined,
   result: { phase: LinkPhase; executed: Array<{ outcome: string }> },
   startedAt: number,
 ): LastTransition | undefined {
   if (!start) return undefined;
   const { lastTransitionOf }: typeof import("../engine/lastTransition") = require("../engine/lastTransition");
-  const { plan } = planWith(inputs, start, history);
+  const { plan } = planWith(inputs, start, memory);
   return lastTransitionOf({ from: plan.phase, to: result.phase, start, keptLag: inputs.lastKnownLag, startedAt, finishedAt: Date.now(), ran: result.executed });
 }
 
-function toRecord(step: { seedStep: number; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
-  return { seedStep: step.seedStep, title: step.title, outcome: step.outcome, startedAt: step.startedAt, finishedAt: step.finishedAt };
+function toRecord(step: { number?: number; label: string; title: string; outcome: string; startedAt: string; finishedAt: string }): ExecutedStepRecord {
+  return {
+    ...(step.number !== undefined ? { number: step.number } : {}),
+    label: step.label,
+    title: step.title,
+    outcome: step.outcome,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+  };
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
@@ -268,9 +295,8 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
       return { inputs: { ...inputs, plannedSteps: ["(planned once the systems' connection details are known)"] } };
     }
     // Preview reads the live systems (GET only) and shows the steps `up` will run.
-    const history = { lastKnownPhase: olds?.lastKnownPhase, splitBrain: olds?.splitBrainSuspected === true };
     const obs = await observe(inputs);
-    const { plan, options } = planWith(inputs, obs, history);
+    const { plan, options } = planWith(inputs, obs, memoryFrom(olds?.lastKnownPhase, olds?.splitBrainSuspected === true));
     // A refusal fails preview (and up, before anything runs), so a CI gate on preview holds. A refusal
     // that only waits for the systems to be in contact again does not: `up` would wait it out.
     if (!plan.ok && !plan.refusal.waitable) return { failures: [{ property: "state", reason: refusalText(plan) }] };
@@ -282,7 +308,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     return {
       inputs: {
         ...inputs,
-        plannedSteps: [...switchoverLines(inputs, plan, obs, options), ...live.plannedSteps, ...lagLine(plan, obs, olds?.lastKnownLag, options)],
+        plannedSteps: plannedStepsWith(inputs, plan, obs, olds?.lastKnownLag, options, live.plannedSteps),
         observedPhase: live.phase,
         ...(remembered ? { lastKnownPhase: remembered } : {}),
         splitBrainSuspected: live.splitBrainSuspected,
@@ -319,14 +345,14 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
     const obs = await observe(props);
-    const live = describeLive(props, obs, historyOf(props));
+    const live = describeLive(props, obs, memoryOf(props));
     const observedState = declaredFor(live.phase, props.state);
     if (observedState !== props.state) {
       progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${live.phase}, but state was "${props.state}": changed outside this stack`);
     }
     const outputs: FailoverOutputs = { ...props, ...live, state: observedState };
     // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
-    const lastKnownLag = lagMemory(planWith(props, obs, historyOf(props)).plan, obs, props.lastKnownLag);
+    const lastKnownLag = lagMemory(planWith(props, obs, memoryOf(props)).plan, obs, props.lastKnownLag);
     const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected, lastKnownLag };
     return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
   },

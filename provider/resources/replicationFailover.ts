@@ -1,6 +1,7 @@
 /**
  * ReplicationFailover: which system of an active/passive link is active. `state` is the declared
- * direction; preview shows the documented steps that `up` will run to get there.
+ * direction; preview shows the documented steps (primary-failure or replica-failure workflow) that `up`
+ * will run to get there.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,8 +11,8 @@ import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
 import { systemInput } from "./systemInput";
 
-export type FailoverState = "replicating" | "failedOver" | "recovering";
-export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering"];
+export type FailoverState = "replicating" | "failedOver" | "recovering" | "suspended";
+export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering", "suspended"];
 
 export type AccessMode = "read-write" | "read-only" | "unreachable";
 
@@ -22,7 +23,10 @@ export interface ReplicationFailoverArgs {
   primary: HcpSystem;
   /** The system that takes over when the primary fails. */
   replica: HcpSystem;
-  /** "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery begun). */
+  /**
+   * "replicating" (primary active), "failedOver" (replica active), "recovering" (replica active, recovery
+   * begun), "suspended" (primary active, the link suspended on it while the replica is down).
+   */
   state: pulumi.Input<FailoverState>;
   /** Whether HCP's DNS failover redirects clients; when false the plan says when clients must be redirected. */
   dnsFailover?: pulumi.Input<boolean>;
@@ -73,8 +77,10 @@ export interface FailoverInputs {
 }
 
 export interface ExecutedStepRecord {
-  /** The documented step number; 0 for a step the provider adds before step 1 (planned switchover). */
-  seedStep: number;
+  /** The step's number as the plan showed it (the edition's table); absent for a step it does not number. */
+  number?: number;
+  /** As the plan showed it: "6", or "before step 6". */
+  label: string;
   title: string;
   outcome: string;
   startedAt: string;

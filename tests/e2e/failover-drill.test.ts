@@ -43,6 +43,7 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     const plan = planRecorder();
     const preview = await drill.local.stack.preview({ diff: true, onOutput: drill.onOutput, onEvent: plan.onEvent });
     expect(plan.plannedSteps()).toEqual([
+      "HCP System Management Help 9.x, Primary system failure workflow:",
       "1. On hcp-b (replica), fail over link link-ab",
       "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
       expect.stringMatching(/^Warning: split brain: hcp-a \(primary\) does not answer, so it cannot be told of the failover/),
@@ -60,7 +61,7 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     expect(up.outputs.phase.value).toBe("failedOver");
     expect(up.outputs.replicaAccess.value).toBe("read-write");
     expect(up.outputs.primaryAccess.value).toBe("unreachable");
-    expect((up.outputs.executedSteps.value as Array<{ seedStep: number }>).map((s) => s.seedStep)).toEqual([1, 2]);
+    expect((up.outputs.executedSteps.value as Array<{ number: number; label: string }>).map((s) => s.number)).toEqual([1, 2]);
     writtenOnReplica.push(...(await writeObjects(drill.control, "hcp-b", tenant, "during", 25)));
     expect(fs.readFileSync(drill.redirectLog, "utf8")).toMatch(/clients now write to the replica system/);
   });
@@ -70,9 +71,12 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     await drill.local.stack.setConfig("state", { value: "recovering" });
     const plan = planRecorder();
     await drill.local.stack.preview({ onEvent: plan.onEvent });
-    expect(plan.plannedSteps()?.slice(0, 3).map((s) => Number(s.split(".")[0]))).toEqual([3, 4, 7]);
+    // Two 9.x systems: numbered as the 9.x table, where begin data recovery is step 6.
+    expect(plan.plannedSteps()?.[0]).toBe("HCP System Management Help 9.x, Primary system failure workflow:");
+    expect(plan.plannedSteps()?.slice(1, 4).map((s) => Number(s.split(".")[0]))).toEqual([3, 4, 6]);
+    expect(plan.plannedSteps()?.[3]).toBe("6. On hcp-b (replica), begin data recovery on link link-ab");
     // The primary was down at the failover: recovery overwrites its version of objects also written on the replica.
-    expect(plan.plannedSteps()?.slice(3)).toEqual([expect.stringMatching(/^Warning: split brain: .*overwrites the hcp-a version/)]);
+    expect(plan.plannedSteps()?.slice(4)).toEqual([expect.stringMatching(/^Warning: split brain: .*overwrites the hcp-a version/)]);
     const up = await drill.local.stack.up({ onOutput: drill.onOutput });
     expect(up.outputs.phase.value).toBe("recovering");
     expect(up.outputs.activeSystem.value).toBe("replica");
@@ -87,9 +91,9 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     expect(up.outputs.activeSystem.value).toBe("primary");
     expect(up.outputs.primaryAccess.value).toBe("read-write");
     expect(up.outputs.replicaAccess.value).toBe("read-only");
-    // Step 8 (waiting until nearly up to date) is skipped when recovery has already caught up.
-    const executed = (up.outputs.executedSteps.value as Array<{ seedStep: number }>).map((s) => s.seedStep);
-    expect(executed.filter((n) => n !== 8)).toEqual([9, 10, 11]);
+    // 9.x step 7 (waiting until nearly up to date) is skipped when recovery has already caught up.
+    const executed = (up.outputs.executedSteps.value as Array<{ number: number }>).map((s) => s.number);
+    expect(executed.filter((n) => n !== 7)).toEqual([8, 9, 10]);
     const onPrimary = await drill.control.listObjects("hcp-a", tenant);
     for (const key of [...writtenOnPrimary, ...writtenOnReplica]) expect(onPrimary).toContain(key);
     const events = await drill.control.events("hcp-a");
@@ -119,7 +123,7 @@ describe("failover drill with pulumi up (real CLI, simulator over HTTPS)", () =>
     // The declared state is still "replicating": the next preview plans the recovery.
     const plan = planRecorder();
     await drill.local.stack.preview({ onEvent: plan.onEvent });
-    expect(plan.plannedSteps()?.[0]).toMatch(/^3\. /);
+    expect(plan.plannedSteps()?.[1]).toMatch(/^3\. /);
   });
 
   it("keeps passwords out of the state, history and everything the CLI printed", async () => {

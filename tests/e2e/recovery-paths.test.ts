@@ -29,17 +29,18 @@ describe("rebuilt primary on an older release (cross-release link)", () => {
     const written = await writeObjects(drill.control, "hcp-b", tenant, "outage", 20);
 
     await drill.control.rebuild("hcp-a"); // new certificate, no links, no trusted certificates, no objects
-    await drill.control.setSoftwareVersion("hcp-a", "8.3.1");
+    await drill.control.setSoftwareVersion("hcp-a", "7.3.1"); // a 7.x system: the 7.x cross-release table
     await drill.control.bringUp("hcp-a");
     await drill.local.stack.setConfig("state", { value: "replicating" });
 
     const plan = planRecorder();
     const preview = await drill.local.stack.preview({ onEvent: plan.onEvent });
-    const steps = plan.plannedSteps()?.filter((s) => !s.startsWith("Warning: "));
+    expect(plan.plannedSteps()?.[0]).toBe("HCP System Management Help 7.x, Primary system failure workflow:");
+    const steps = plan.plannedSteps()?.filter((s) => /^\d+\. /.test(s));
     expect(steps?.map((s) => Number(s.split(".")[0]))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
     // The primary was rebuilt while failed over: the split-brain warning names whose data recovery overwrites.
     expect(plan.plannedSteps()?.filter((s) => s.startsWith("Warning: "))).toEqual([expect.stringMatching(/^Warning: split brain: .*overwrites the hcp-a version/)]);
-    expect(plan.plannedSteps()?.[3]).toMatch(/System Management Console of hcp-a .*accept the pending request/);
+    expect(plan.plannedSteps()?.[4]).toMatch(/^6\. In the System Management Console of hcp-a .*accept the pending request/);
     expect(preview.changeSummary.update).toBeGreaterThanOrEqual(3); // both trusts and the failover
 
     // A person accepts the pending request in hcp-a's console once `up` asks for it.
@@ -55,7 +56,7 @@ describe("rebuilt primary on an older release (cross-release link)", () => {
     expect(await accepted).toBe("link-ab");
     const result = await up;
 
-    const executed = (result.outputs.executedSteps.value as Array<{ seedStep: number; outcome: string }>).map((s) => s.seedStep);
+    const executed = (result.outputs.executedSteps.value as Array<{ number: number; outcome: string }>).map((s) => s.number);
     expect(executed).toEqual(expect.arrayContaining([3, 4, 5, 6, 7, 9, 10, 11]));
     expect(result.outputs.phase.value).toBe("replicating");
     expect(result.outputs.primaryAccess.value).toBe("read-write");
@@ -91,10 +92,10 @@ describe("provider killed in the middle of recovery", () => {
 
     const second = await drill.local.stack.up({ onOutput: drill.onOutput });
     expect(second.outputs.phase.value).toBe("replicating");
-    const executed = second.outputs.executedSteps.value as Array<{ seedStep: number; outcome: string }>;
-    // The second run plans from the observed phase (recovering): begin recovery is not run again.
-    expect(executed.filter((s) => s.outcome === "done").map((s) => s.seedStep)).not.toContain(7);
-    expect(executed.map((s) => s.seedStep)).toEqual(expect.arrayContaining([9, 10, 11]));
+    const executed = second.outputs.executedSteps.value as Array<{ number: number; outcome: string }>;
+    // The second run plans from the observed phase (recovering): begin recovery (9.x step 6) is not run again.
+    expect(executed.filter((s) => s.outcome === "done").map((s) => s.number)).not.toContain(6);
+    expect(executed.map((s) => s.number)).toEqual(expect.arrayContaining([8, 9, 10]));
     const counts = await drill.control.requestCounts("hcp-b");
     expect(counts.byRoute["POST /mapi/services/replication/links/{link}?beginRecovery"]).toBe(1);
     expect(counts.byRoute["POST /mapi/services/replication/links/{link}?completeRecovery"]).toBe(1);

@@ -62,7 +62,7 @@ describe("reviewed plans and readable previews (real CLI, simulator over HTTPS)"
     const up = await drill.local.stack.up({ plan: planFile, onOutput: drill.onOutput });
     expect(up.summary.result).toBe("succeeded");
     expect(up.outputs.activeSystem.value).toBe("replica");
-    expect((up.outputs.executedSteps.value as Array<{ seedStep: number }>).map((s) => s.seedStep)).toEqual([1, 2]);
+    expect((up.outputs.executedSteps.value as Array<{ number?: number }>).map((s) => s.number)).toEqual([1, 2]);
     expect(up.outputs.lastTransition.value).toMatchObject({
       from: "replicating",
       to: "failedOver",
@@ -89,7 +89,8 @@ describe("reviewed plans and readable previews (real CLI, simulator over HTTPS)"
     const preview = await drill.local.stack.preview({ diff: true, plan: planFile, onOutput: drill.onOutput });
     expect(preview.stdout).not.toContain("BEGIN CERTIFICATE");
     const steps = plannedStepsBlock(preview.stdout);
-    expect(steps[0]).toMatch(/^\s+\+ \[0\]: "3\. Check that hcp-a/);
+    expect(steps[0]).toMatch(/^\s+\+ \[0\]: "HCP System Management Help 9\.x, Primary system failure workflow:"/);
+    expect(steps[1]).toMatch(/^\s+\+ \[1\]: "3\. Check that hcp-a/);
     for (const line of steps) expect(line).toMatch(/^\s+\+ \[\d+\]: "/);
 
     const b = drill.sim.systems.find((s) => s.name === "hcp-b")!;
@@ -116,7 +117,7 @@ describe("reviewed plans and readable previews (real CLI, simulator over HTTPS)"
     });
     expect(stdout).toMatch(/^# Failover drill report: reviewed/);
     expect(stdout).toMatch(/\| last pulumi up \| recovering \| replicating \| \S+Z \| \S+Z \| [\d.]+ \| /);
-    expect(stdout).toMatch(/\| 9 \| On hcp-b \(replica\), complete data recovery on link link-ab \| done \| /);
+    expect(stdout).toMatch(/\| \d+ \| On hcp-b \(replica\), complete data recovery on link link-ab \| done \| /);
     expect(stdout).toMatch(/\| update \| succeeded \| /);
     expect(stdout).toContain("Not counted: the HCP Management API does not list objects");
   });

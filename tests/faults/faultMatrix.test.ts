@@ -39,7 +39,10 @@ const FAULTS = ["primary down", "replica down", "network cut", "503 burst", "lat
 type Fault = (typeof FAULTS)[number];
 
 interface Row {
+  /** The step's number in the 7.x table (the row's name in the reliability record). */
   step: number;
+  /** The number the plan shows: the 9.x table on these 9.x systems; the 7.x table for the 7.x primary of "older". */
+  shown: number;
   name: string;
   /** planned: both systems healthy at failover; rebuilt: the primary is rebuilt while failed over (link broken); older: rebuilt on an older release. */
   scenario: "planned" | "rebuilt" | "older";
@@ -50,20 +53,20 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { step: 1, name: "failOver", scenario: "planned", transition: "failover", side: REPLICA },
-  { step: 2, name: "notice: clients to the replica", scenario: "planned", transition: "failover", side: REPLICA },
-  { step: 3, name: "check certificate trust", scenario: "planned", transition: "recovery", side: PRIMARY },
-  { step: 4, name: "check link configuration", scenario: "planned", transition: "recovery", side: REPLICA },
-  { step: 5, name: "restore (rebuilt primary)", scenario: "rebuilt", transition: "recovery", side: REPLICA },
-  { step: 6, name: "console acceptance (older release)", scenario: "older", transition: "recovery", side: PRIMARY },
-  { step: 7, name: "beginRecovery", scenario: "planned", transition: "recovery", side: REPLICA },
-  { step: 8, name: "wait until close to up to date", scenario: "planned", transition: "recovery", side: REPLICA },
-  { step: 9, name: "completeRecovery", scenario: "planned", transition: "recovery", side: REPLICA },
-  { step: 10, name: "wait for recovery to finish", scenario: "planned", transition: "recovery", side: REPLICA },
-  { step: 11, name: "notice: clients to the primary", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 1, shown: 1, name: "failOver", scenario: "planned", transition: "failover", side: REPLICA },
+  { step: 2, shown: 2, name: "notice: clients to the replica", scenario: "planned", transition: "failover", side: REPLICA },
+  { step: 3, shown: 3, name: "check certificate trust", scenario: "planned", transition: "recovery", side: PRIMARY },
+  { step: 4, shown: 4, name: "check link configuration", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 5, shown: 5, name: "restore (rebuilt primary)", scenario: "rebuilt", transition: "recovery", side: REPLICA },
+  { step: 6, shown: 6, name: "console acceptance (older release)", scenario: "older", transition: "recovery", side: PRIMARY },
+  { step: 7, shown: 6, name: "beginRecovery", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 8, shown: 7, name: "wait until close to up to date", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 9, shown: 8, name: "completeRecovery", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 10, shown: 9, name: "wait for recovery to finish", scenario: "planned", transition: "recovery", side: REPLICA },
+  { step: 11, shown: 10, name: "notice: clients to the primary", scenario: "planned", transition: "recovery", side: REPLICA },
 ];
 
-const NOTICE_STEPS = [2, 11];
+const NOTICE_STEPS = [2, 11]; // 7.x numbers (Row.step)
 
 /**
  * Injects one fault when the provider starts one step, and heals it. A step starts with its progress line
@@ -92,7 +95,7 @@ class StepFault {
     readonly row: Row,
   ) {
     // "Step 7: …", "Step 2 NOTICE: …", "Step 6 ACTION REQUIRED: …" start a step ("Step 10" is not "Step 1").
-    this.stepLine = new RegExp(`: Step ${row.step}(:| NOTICE| ACTION REQUIRED)`);
+    this.stepLine = new RegExp(`: Step ${row.shown}(:| NOTICE| ACTION REQUIRED)`);
     this.notice = NOTICE_STEPS.includes(row.step);
   }
 
@@ -344,7 +347,7 @@ async function drill(sim: Sim, row: Row, fault: Fault, rec: CaseRecord): Promise
     await ledger.write(REPLICA, "media", "outage-late", late);
     if (row.scenario !== "planned") {
       await sim.sc.rebuild(PRIMARY, false); // new certificate, no link, no trust, objects wiped
-      if (row.scenario === "older") await sim.sc.setSoftwareVersion(PRIMARY, "8.3.1");
+      if (row.scenario === "older") await sim.sc.setSoftwareVersion(PRIMARY, "7.3.1"); // the 7.x cross-release table
     }
 
     const recoveryFault = row.transition === "recovery" ? stepFault : undefined;

@@ -114,7 +114,7 @@ const CASES: MalformedCase[] = [
   { title: "primary link read: invalid JSON during recovery", scenario: "recovery", side: [PRIMARY], mutation: replaceLink(() => json("{ not json")), says: /hcp-a \(primary\) cannot be reached \(Malformed response from GET .*not valid JSON/ },
   { title: "primary link read: unknown statusMessage during recovery", scenario: "recovery", side: [PRIMARY], mutation: editLink((l) => void (l.statusMessage = "Exploded")), says: /"Exploded"/ },
   { title: "replica statistics: objectsPending not a number while waiting (step 8)", scenario: "wait", side: [REPLICA], mutation: editLink((l) => void ((l.statistics as Record<string, unknown>).objectsPending = "lots"), recovering), says: /objectsPending/ },
-  { title: "statistics missing on both systems while waiting (step 8)", scenario: "wait", side: [PRIMARY, REPLICA], mutation: editLink((l) => void delete l.statistics, recovering), says: /Timed out .*step 8/ },
+  { title: "statistics missing on both systems while waiting (step 8)", scenario: "wait", side: [PRIMARY, REPLICA], mutation: editLink((l) => void delete l.statistics, recovering), says: /Timed out .*step 7 \(Wait until data recovery/ },
   { title: "replica link read: unknown statusMessage while waiting (step 8)", scenario: "wait", side: [REPLICA], mutation: editLink((l) => void (l.statusMessage = "Recovering sideways"), recovering), says: /"Recovering sideways"/ },
   {
     title: "failOver answered 500 without X-HCP-ErrorMessage (not applied)",

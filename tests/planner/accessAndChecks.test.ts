@@ -41,11 +41,11 @@ describe("evaluateCheck", () => {
   const withTrust = (trust: Observation["trust"]) => obs({ primary: "Failed over", replica: "Failed over", trust });
 
   it("step 3 passes when both sides trust each other", () => {
-    expect(evaluateCheck(3, withTrust({ primaryTrustsReplica: true, replicaTrustsPrimary: true }), OPTS).passed).toBe(true);
+    expect(evaluateCheck("certificatesTrusted", withTrust({ primaryTrustsReplica: true, replicaTrustsPrimary: true }), OPTS).passed).toBe(true);
   });
 
   it("step 3 refuses with the missing direction and the way forward", () => {
-    const r = evaluateCheck(3, withTrust({ primaryTrustsReplica: false, replicaTrustsPrimary: true }), OPTS);
+    const r = evaluateCheck("certificatesTrusted", withTrust({ primaryTrustsReplica: false, replicaTrustsPrimary: true }), OPTS);
     expect(r.passed).toBe(false);
     if (r.passed) return;
     expect(r.refusal.reason).toBe("hcp-a (primary) does not trust the replication server certificate of hcp-b (replica)");
@@ -54,34 +54,34 @@ describe("evaluateCheck", () => {
   });
 
   it("step 3 passes with a note when trust could not be read", () => {
-    const r = evaluateCheck(3, withTrust({ primaryTrustsReplica: "unknown", replicaTrustsPrimary: true }), OPTS);
+    const r = evaluateCheck("certificatesTrusted", withTrust({ primaryTrustsReplica: "unknown", replicaTrustsPrimary: true }), OPTS);
     expect(r).toMatchObject({ passed: true });
     if (r.passed) expect(r.detail).toContain("could not be read");
   });
 
   it("step 3 applies only to a rebuilt primary: with the link still on the primary, trust is not needed", () => {
     const unknown = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" } as const;
-    const r = evaluateCheck(3, withTrust(unknown), OPTS);
+    const r = evaluateCheck("certificatesTrusted", withTrust(unknown), OPTS);
     expect(r).toEqual({
       passed: true,
       detail:
-        "hcp-a (primary) still has link link-ab, so it was not rebuilt: seed step 3 (re-exchanging certificates) applies " +
-        "only to a rebuilt primary; HCP refuses beginRecovery if trust is missing",
+        "hcp-a (primary) and hcp-b (replica) both still have link link-ab, so neither was rebuilt: re-exchanging " +
+        "certificates applies only to a rebuilt system; HCP refuses restore, beginRecovery and resume if trust is missing",
     });
     // A rebuilt primary (no link) whose trust could not be read gets the other note.
-    const rebuilt = evaluateCheck(3, obs({ primary: null, replica: "Failed over", trust: unknown }), OPTS);
+    const rebuilt = evaluateCheck("certificatesTrusted", obs({ primary: null, replica: "Failed over", trust: unknown }), OPTS);
     expect(rebuilt.passed && rebuilt.detail).toContain("could not be read");
   });
 
   it("step 4 needs the link on the replica", () => {
-    expect(evaluateCheck(4, obs({ primary: "Failed over", replica: "Failed over" }), OPTS).passed).toBe(true);
-    const r = evaluateCheck(4, obs({ primary: null, replica: null }), OPTS);
+    expect(evaluateCheck("linkOnReplica", obs({ primary: "Failed over", replica: "Failed over" }), OPTS).passed).toBe(true);
+    const r = evaluateCheck("linkOnReplica", obs({ primary: null, replica: null }), OPTS);
     expect(r.passed).toBe(false);
     if (!r.passed) expect(r.refusal.wayForward).toContain("ReplicationLink");
   });
 
-  it("only steps 3 and 4 are checks", () => {
-    expect(() => evaluateCheck(7, phaseObs("failedOver", "both"), OPTS)).toThrow(RangeError);
+  it("knows only the checks the tables name", () => {
+    expect(() => evaluateCheck("beginRecovery" as never, phaseObs("failedOver", "both"), OPTS)).toThrow(RangeError);
   });
 });
 

@@ -89,6 +89,16 @@ export const PHASE_SIDES: Record<string, { primary: SideSpec; replica: SideSpec;
   /** Neither system has the link (a new stack before ReplicationLink created it). */
   absentBoth: { primary: null, replica: null },
   unknown: { primary: "Sending data", replica: "Weird status" },
+  /** Replica failure: the link suspended on the primary (step 1); the replica shows what it last had. */
+  primarySuspended: {
+    primary: link("OUTBOUND", "Suspended by user", { suspended: true }),
+    replica: "Receiving data",
+    primaryDownReplica: "Stalled link",
+  },
+  /** Replica failure: suspended on the primary, and the replica came back rebuilt (no link). */
+  rebuiltSuspended: { primary: link("OUTBOUND", "Suspended by user", { suspended: true }), replica: null },
+  /** Replica failure: the primary restored the link onto a replica of another release, which must accept it. */
+  pendingOnReplica: { primary: "Pending remote reply", replica: "Pending" },
 };
 
 export type Reach = "both" | "primaryDown" | "replicaDown" | "bothDown";

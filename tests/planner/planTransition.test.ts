@@ -8,7 +8,7 @@ import {
 } from "../../provider/planner";
 import { BEHIND, CLOSE, link, obs, OPTS, phaseObs, type Reach } from "./fixtures";
 
-type Expect = number[] | RegExp;
+type Expect = (number | string)[] | RegExp;
 
 const R_UNREACH = /hcp-b \(replica\) cannot be reached.*needs it/;
 const P_UNREACH = /hcp-a \(primary\) cannot be reached.*needs it/;
@@ -18,6 +18,7 @@ const ABSENT = /does not exist on hcp-b \(replica\)/;
 const UNKNOWN_MSG = /reports status "Weird status"/;
 const REPLICA_GONE_UNKNOWN = /hcp-b \(replica\) cannot be reached .* and hcp-a \(primary\) does not show which phase/;
 const NEITHER = /Neither system can be reached/;
+const R_BACK = /hcp-b \(replica\) cannot be reached.*bringing it back into replication \(step 2 onwards\) needs it/;
 
 /**
  * declared x observed fixture x reachability -> [observed phase, steps or refusal].
@@ -53,13 +54,13 @@ const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
   ["failedOver", "unknown", "primaryDown", "unknown", UNKNOWN_MSG],
   ["failedOver", "unknown", "replicaDown", "replicating", R_UNREACH],
   // ---- declared recovering ----
-  ["recovering", "replicating", "both", "replicating", [1, 2, 3, 4, 7]],
+  ["recovering", "replicating", "both", "replicating", [1, 2, 3, 4, 6]],
   ["recovering", "replicating", "primaryDown", "replicating", P_UNREACH],
   ["recovering", "replicating", "replicaDown", "replicating", R_UNREACH],
-  ["recovering", "failedOver", "both", "failedOver", [3, 4, 7]],
+  ["recovering", "failedOver", "both", "failedOver", [3, 4, 6]],
   ["recovering", "failedOver", "primaryDown", "failedOver", P_UNREACH],
   ["recovering", "failedOver", "replicaDown", "failedOver", R_UNREACH],
-  ["recovering", "pendingAcceptance", "both", "pendingAcceptance", [6, 7]],
+  ["recovering", "pendingAcceptance", "both", "pendingAcceptance", ["before step 6", 6]],
   ["recovering", "pendingAcceptance", "primaryDown", "pendingAcceptance", P_UNREACH],
   ["recovering", "pendingAcceptance", "replicaDown", "pendingAcceptance", R_UNREACH],
   ["recovering", "recovering", "both", "recovering", []],
@@ -84,22 +85,22 @@ const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
   ["replicating", "replicating", "both", "replicating", []],
   ["replicating", "replicating", "primaryDown", "replicating", []],
   ["replicating", "replicating", "replicaDown", "replicating", []],
-  ["replicating", "failedOver", "both", "failedOver", [3, 4, 7, 8, 9, 10, 11]],
+  ["replicating", "failedOver", "both", "failedOver", [3, 4, 6, 7, 8, 9, 10]],
   ["replicating", "failedOver", "primaryDown", "failedOver", P_UNREACH],
   ["replicating", "failedOver", "replicaDown", "failedOver", R_UNREACH],
-  ["replicating", "pendingAcceptance", "both", "pendingAcceptance", [6, 7, 8, 9, 10, 11]],
+  ["replicating", "pendingAcceptance", "both", "pendingAcceptance", ["before step 6", 6, 7, 8, 9, 10]],
   ["replicating", "pendingAcceptance", "primaryDown", "pendingAcceptance", P_UNREACH],
   ["replicating", "pendingAcceptance", "replicaDown", "pendingAcceptance", R_UNREACH],
-  ["replicating", "recovering", "both", "recovering", [8, 9, 10, 11]],
+  ["replicating", "recovering", "both", "recovering", [7, 8, 9, 10]],
   ["replicating", "recovering", "primaryDown", "recovering", P_UNREACH],
   ["replicating", "recovering", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
-  ["replicating", "completing", "both", "completing", [10, 11]],
+  ["replicating", "completing", "both", "completing", [9, 10]],
   ["replicating", "completing", "primaryDown", "completing", P_UNREACH],
   ["replicating", "completing", "replicaDown", "unknown", REPLICA_GONE_UNKNOWN],
   ["replicating", "suspended", "both", "suspended", SUSP],
   ["replicating", "suspended", "primaryDown", "suspended", SUSP],
-  ["replicating", "suspended", "replicaDown", "suspended", SUSP],
-  ["replicating", "absent", "both", "absent", ABSENT],
+  ["replicating", "suspended", "replicaDown", "suspended", R_BACK], // only the primary's suspension shows: the replica-failure workflow
+  ["replicating", "absent", "both", "absent", [2, 3, 4, "after step 5"]], // a rebuilt replica: the replica-failure workflow
   ["replicating", "absent", "primaryDown", "absent", ABSENT],
   ["replicating", "absent", "replicaDown", "replicating", []],
   ["replicating", "absentBoth", "both", "absent", [4]],
@@ -113,9 +114,10 @@ const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
 const FIXTURES = ["replicating", "failedOver", "pendingAcceptance", "recovering", "completing", "suspended", "absent", "absentBoth", "unknown"];
 const DECLARED: DeclaredState[] = ["replicating", "failedOver", "recovering"];
 
-function seeds(plan: Plan): number[] {
+/** The steps as numbered in the plan's edition; a step it does not number by its label ("before step 6"). */
+function seeds(plan: Plan): (number | string)[] {
   if (!plan.ok) throw new Error(`refused: ${plan.refusal.reason}`);
-  return plan.steps.map((s) => s.seedStep);
+  return plan.steps.map((s) => s.number ?? s.label);
 }
 
 describe("planTransition: declared x observed phase x reachability", () => {
@@ -136,8 +138,7 @@ describe("planTransition: declared x observed phase x reachability", () => {
     expect(plan.phase).toBe(phase);
     if (Array.isArray(expected)) {
       expect(seeds(plan)).toEqual(expected);
-      const steps = seeds(plan);
-      expect([...steps].sort((a, b) => a - b)).toEqual(steps); // ascending seed order
+      if (plan.ok) expect(plan.steps.map((s) => s.order)).toEqual([...plan.steps.map((s) => s.order)].sort((a, b) => a - b)); // table order
       if (plan.ok) for (const s of plan.steps) expect(s.title).toMatch(/hcp-[ab]|link-ab/);
     } else {
       expect(plan.ok).toBe(false);
@@ -160,50 +161,51 @@ describe("planTransition: declared x observed phase x reachability", () => {
 });
 
 describe("planTransition: conditional steps", () => {
-  it("leaves out the client notices (2 and 11) when DNS failover is on", () => {
+  it("leaves out the client notices when DNS failover is on", () => {
     const dns = { ...OPTS, dnsFailover: true };
     expect(seeds(planTransition("failedOver", phaseObs("replicating", "both"), dns))).toEqual([1]);
-    expect(seeds(planTransition("replicating", phaseObs("failedOver", "both"), dns))).toEqual([3, 4, 7, 8, 9, 10]);
-    expect(seeds(planTransition("replicating", phaseObs("completing", "both"), dns))).toEqual([10]);
-    expect(seeds(planTransition("recovering", phaseObs("replicating", "both"), dns))).toEqual([1, 3, 4, 7]);
+    expect(seeds(planTransition("replicating", phaseObs("failedOver", "both"), dns))).toEqual([3, 4, 6, 7, 8, 9]);
+    expect(seeds(planTransition("replicating", phaseObs("completing", "both"), dns))).toEqual([9]);
+    expect(seeds(planTransition("recovering", phaseObs("replicating", "both"), dns))).toEqual([1, 3, 4, 6]);
   });
 
-  it("restores (5) only when the primary answers without the link (broken)", () => {
+  it("restores only when the primary answers without the link (broken)", () => {
     const broken = obs({ primary: null, replica: "Failed over" });
     expect(observePhase(broken)).toBe("failedOver");
-    expect(seeds(planTransition("replicating", broken, OPTS))).toEqual([3, 4, 5, 7, 8, 9, 10, 11]);
-    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([3, 4, 5, 7]);
+    expect(seeds(planTransition("replicating", broken, OPTS))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([3, 4, 5, 6]);
     // primary down: not known to be broken, and recovery needs it anyway
     expect(planTransition("replicating", obs({ primary: "down", replica: "Failed over" }), OPTS).ok).toBe(false);
   });
 
-  it("adds the console acceptance (6) after restore on a cross-release link", () => {
+  it("adds the console acceptance after restore on a 7.x cross-release link (7.x step 6)", () => {
     const cross = obs({ primary: null, replica: "Failed over", primaryVersion: "7.3.1", replicaVersion: "9.2.27" });
     expect(seeds(planTransition("replicating", cross, OPTS))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const sameRelease = obs({ primary: null, replica: "Failed over", primaryVersion: "9.0.1", replicaVersion: "9.2.27" });
-    expect(seeds(planTransition("recovering", sameRelease, OPTS))).toEqual([3, 4, 5, 7]);
+    expect(seeds(planTransition("recovering", sameRelease, OPTS))).toEqual([3, 4, 5, 6]);
   });
 
   it("plans failover then recovery for replicating -> recovering, restoring a broken link", () => {
     const broken = obs({ primary: null, replica: "Receiving data" });
-    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(seeds(planTransition("recovering", broken, OPTS))).toEqual([1, 2, 3, 4, 5, 6]);
     expect(seeds(planTransition("failedOver", broken, OPTS))).toEqual([1, 2]);
   });
 
-  it("waits (8) only while recovery is more than the threshold behind", () => {
+  it("waits only while recovery is more than the threshold behind", () => {
     const at = (stats: object | undefined) => obs({ primary: "Receiving data", replica: "Recovering data", stats });
-    expect(seeds(planTransition("replicating", at(BEHIND), OPTS))).toEqual([8, 9, 10, 11]);
-    expect(seeds(planTransition("replicating", at(CLOSE), OPTS))).toEqual([9, 10, 11]);
-    expect(seeds(planTransition("replicating", at({ ...BEHIND, objectsPending: 0, bytesPending: 0 }), OPTS))).toEqual([9, 10, 11]);
+    expect(seeds(planTransition("replicating", at(BEHIND), OPTS))).toEqual([7, 8, 9, 10]);
+    expect(seeds(planTransition("replicating", at(CLOSE), OPTS))).toEqual([8, 9, 10]);
+    expect(seeds(planTransition("replicating", at({ ...BEHIND, objectsPending: 0, bytesPending: 0 }), OPTS))).toEqual([8, 9, 10]);
     // no statistics: cannot tell it is close, so wait
-    expect(seeds(planTransition("replicating", at(undefined), OPTS))).toEqual([8, 9, 10, 11]);
+    expect(seeds(planTransition("replicating", at(undefined), OPTS))).toEqual([7, 8, 9, 10]);
     const lenient = { ...OPTS, completeRecoveryWhenBehindSeconds: 600 };
-    expect(seeds(planTransition("replicating", at(BEHIND), lenient))).toEqual([9, 10, 11]);
+    expect(seeds(planTransition("replicating", at(BEHIND), lenient))).toEqual([8, 9, 10]);
   });
 
   it("titles name the system and the link", () => {
     const plan = planTransition("replicating", obs({ primary: null, replica: "Failed over", primaryVersion: "7.0", replicaVersion: "9.2" }), OPTS);
     expect(formatPlan(plan)).toEqual([
+      "HCP System Management Help 7.x, Primary system failure workflow:",
       "3. Check that hcp-a (primary) and hcp-b (replica) trust each other's replication server certificates (ensured by ReplicationCertificateTrust resources)",
       "4. Check the configuration of link link-ab on hcp-b (replica) (applied by the ReplicationLink resource)",
       "5. On hcp-b (replica), restore link link-ab (it is missing on hcp-a (primary))",
@@ -215,6 +217,7 @@ describe("planTransition: conditional steps", () => {
       '11. DNS failover is off: once the system log shows "Replication data recovery completed", direct clients to write only to hcp-a (primary)',
     ]);
     expect(formatPlan(planTransition("failedOver", phaseObs("replicating", "primaryDown"), OPTS))).toEqual([
+      "HCP System Management Help 9.x, Primary system failure workflow:",
       "1. On hcp-b (replica), fail over link link-ab",
       "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
       "Warning: split brain: hcp-a (primary) does not answer, so it cannot be told of the failover and its tenants stay " +
@@ -227,7 +230,7 @@ describe("planTransition: conditional steps", () => {
   it("marks kinds, sides and actions", () => {
     const plan = planTransition("replicating", obs({ primary: null, replica: "Failed over", primaryVersion: "7.0", replicaVersion: "9.2" }), OPTS);
     if (!plan.ok) throw new Error("refused");
-    const byStep = Object.fromEntries(plan.steps.map((s) => [s.seedStep, s]));
+    const byStep = Object.fromEntries(plan.steps.map((s) => [s.number, s]));
     expect(byStep[5]).toMatchObject({ kind: "action", side: "replica", action: "restore", id: "restoreLink" });
     expect(byStep[6]).toMatchObject({ kind: "operator", side: "primary", id: "acceptPendingRequest" });
     expect(byStep[7]).toMatchObject({ kind: "action", side: "replica", action: "beginRecovery" });
@@ -237,13 +240,56 @@ describe("planTransition: conditional steps", () => {
     expect(byStep[3]).toMatchObject({ kind: "check" });
     const fo = planTransition("failedOver", phaseObs("replicating", "both"), OPTS);
     if (!fo.ok) throw new Error("refused");
-    expect(fo.steps[0]).toMatchObject({ seedStep: 1, kind: "action", side: "replica", action: "failOver" });
+    expect(fo.steps[0]).toMatchObject({ number: 1, kind: "action", side: "replica", action: "failOver" });
+  });
+});
+
+describe("planTransition: numbering per edition", () => {
+  const rebuilt = (primaryVersion: string, replicaVersion: string) =>
+    obs({ primary: null, replica: "Failed over", primaryVersion, replicaVersion });
+
+  it("numbers a link between 9.x systems as the 9.x table: 6. begin data recovery", () => {
+    const plan = planTransition("replicating", rebuilt("9.2.27", "9.2.27"), OPTS);
+    const lines = formatPlan(plan);
+    expect(lines[0]).toBe("HCP System Management Help 9.x, Primary system failure workflow:");
+    expect(lines).toContain("6. On hcp-b (replica), begin data recovery on link link-ab");
+    expect(lines).toContain("8. On hcp-b (replica), complete data recovery on link link-ab");
+    expect(lines.filter((l) => l.includes("HCP System Management Help"))).toHaveLength(1);
+    expect(plan.ok && plan.source).toEqual({ workflow: "primaryFailure", edition: "9.x", document: "HCP System Management Help 9.x, Primary system failure workflow" });
+    expect(seeds(plan)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("uses the 9.x table for 8.x <-> 9.x links: no acceptance step is announced", () => {
+    const plan = planTransition("replicating", rebuilt("8.3.1", "9.2.27"), OPTS);
+    expect(plan.ok && plan.source?.edition).toBe("9.x");
+    expect(seeds(plan)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("uses the 7.x table where a system runs 7.x or older, with its acceptance step for a cross-release link", () => {
+    expect(seeds(planTransition("replicating", rebuilt("7.3.1", "8.3.1"), OPTS))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(seeds(planTransition("replicating", rebuilt("7.3.1", "7.3.1"), OPTS))).toEqual([3, 4, 5, 7, 8, 9, 10, 11]);
+  });
+
+  it("shows an acceptance the 9.x table does not list whenever a pending request is observed", () => {
+    const pending = obs({ primary: "Pending", replica: "Pending remote reply", primaryVersion: "8.3.1" });
+    const plan = planTransition("replicating", pending, OPTS);
+    expect(seeds(plan)).toEqual(["before step 6", 6, 7, 8, 9, 10]);
+    expect(formatPlan(plan)[1]).toBe(
+      "Before step 6: In the System Management Console of hcp-a (primary), accept the pending request for link link-ab (cross-release link; a person must do this)",
+    );
+  });
+
+  it("numbers as the 7.x table when no system reports its version", () => {
+    const o = phaseObs("failedOver", "both");
+    delete o.primary.softwareVersion;
+    delete o.replica.softwareVersion;
+    expect(seeds(planTransition("replicating", o, OPTS))).toEqual([3, 4, 7, 8, 9, 10, 11]);
   });
 });
 
 describe("planTransition: refusals", () => {
   const refusal = (plan: Plan) => {
-    if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.seedStep).join(",")}`);
+    if (plan.ok) throw new Error(`expected a refusal, got steps ${plan.steps.map((s) => s.number).join(",")}`);
     return plan.refusal;
   };
 
@@ -292,7 +338,9 @@ describe("planTransition: refusals", () => {
     expect(r.reason).toContain("suspended on hcp-b (replica)");
     expect(r.wayForward).toContain("?resume");
     const o2 = obs({ primary: link("OUTBOUND", "Sending data", { suspended: true }), replica: "Stalled link" });
-    expect(refusal(planTransition("replicating", o2, OPTS)).reason).toContain("suspended on hcp-a (primary)");
+    expect(refusal(planTransition("failedOver", o2, OPTS)).reason).toContain("suspended on hcp-a (primary)");
+    const both = phaseObs("suspended", "both");
+    expect(refusal(planTransition("replicating", both, OPTS)).reason).toContain("suspended on hcp-a (primary) and hcp-b (replica)");
   });
 
   it("refuses a stalled replica while the primary receives recovery data", () => {

@@ -51,8 +51,8 @@ describe("planner purity", () => {
     expect(planTransition("replicating", o, OPTS)).toEqual(planTransition("replicating", o, OPTS));
   });
 
-  it("imports nothing but planner modules, mapi types and mapi assumptions (data)", () => {
-    const dir = path.join(__dirname, "../../provider/planner");
+  it.each(["planner", "workflows"])("%s: imports nothing but planner and workflow modules, mapi types and mapi assumptions (data)", (folder) => {
+    const dir = path.join(__dirname, "../../provider", folder);
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
       const source = fs.readFileSync(path.join(dir, file), "utf8");
       const imports = [...source.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)].map((m) => ({
@@ -62,6 +62,9 @@ describe("planner purity", () => {
       for (const imp of imports) {
         const allowed =
           imp.from.startsWith("./") ||
+          imp.from === "../workflows" ||
+          imp.from.startsWith("../workflows/") ||
+          imp.from.startsWith("../planner/") ||
           imp.from === "../mapi/assumptions" ||
           (imp.from === "../mapi/types" && imp.typeOnly);
         expect({ file, ...imp, allowed }).toEqual({ file, ...imp, allowed: true });

@@ -6,8 +6,8 @@ const failover = {
   activeSystem: "replica",
   phase: "failedOver",
   executedSteps: [
-    { seedStep: 1, title: "On hcp-b (replica), fail over link link-ab", outcome: "done", startedAt: "2026-01-01T10:00:00.000Z", finishedAt: "2026-01-01T10:00:02.500Z" },
-    { seedStep: 2, title: "DNS failover is off: direct clients | to hcp-b", outcome: "noticed", startedAt: "2026-01-01T10:00:02.500Z", finishedAt: "2026-01-01T10:00:02.500Z" },
+    { number: 1, label: "1", title: "On hcp-b (replica), fail over link link-ab", outcome: "done", startedAt: "2026-01-01T10:00:00.000Z", finishedAt: "2026-01-01T10:00:02.500Z" },
+    { number: 2, label: "2", title: "DNS failover is off: direct clients | to hcp-b", outcome: "noticed", startedAt: "2026-01-01T10:00:02.500Z", finishedAt: "2026-01-01T10:00:02.500Z" },
   ],
   lastTransition: {
     from: "replicating" as const,

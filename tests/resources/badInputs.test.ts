@@ -56,7 +56,7 @@ describe("ReplicationFailover", () => {
     [
       "wrong state",
       (i) => ((i as { state: string }).state = "failover"),
-      [{ property: "state", reason: 'state must be one of "replicating", "failedOver", "recovering"; got "failover"' }],
+      [{ property: "state", reason: 'state must be one of "replicating", "failedOver", "recovering", "suspended"; got "failover"' }],
     ],
     ["empty link", (i) => (i.link = ""), [{ property: "link", reason: "link is required and must be a non-empty string" }]],
     [

@@ -16,7 +16,7 @@ import {
   REPLICA,
   routeCount,
   useProviderSuite,
-  steps,
+  plan9,
   wire,
   writeObjects,
 } from "./helpers";
@@ -53,12 +53,14 @@ test("live state matches the declaration: empty plan, no diff, nothing sent", as
   expect(preview.diff?.changes).toBe(false);
   // With HCP's DNS failover on, the plan has no client-redirect steps.
   const dns = await d.preview(declare("failedOver", { dnsFailover: true }));
-  // Both systems answer: a planned switchover, which waits for the replica first; the plan ends with
-  // what the replica lacks (nothing here).
+  // Both systems answer: a planned switchover, which waits for the replica before step 1; the plan ends
+  // with what the replica lacks (nothing here).
+  const [document, step1] = plan9(1);
   expect(dns.checked.plannedSteps).toEqual([
+    document,
     expect.stringMatching(/^Before step 1: planned switchover/),
     expect.stringMatching(/^Before step 1: wait until hcp-b has everything/),
-    ...steps(1),
+    step1,
     "Data behind: hcp-b is 0 objects, 0 bytes, 0 s behind hcp-a (read now)",
   ]);
   expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
@@ -72,8 +74,8 @@ test("failover with the primary down (split brain), recovery refused while it is
   // Preview: the seed-numbered plan, read from the live systems, and not a single changing request.
   const before = await changing(t.env.sc);
   const preview = await d.preview(declare("failedOver"));
-  expect(preview.checked.plannedSteps?.slice(0, 2)).toEqual(steps(1, 2));
-  expect(preview.checked.plannedSteps?.slice(2)).toEqual([
+  expect(preview.checked.plannedSteps?.slice(0, 3)).toEqual(plan9(1, 2));
+  expect(preview.checked.plannedSteps?.slice(3)).toEqual([
     expect.stringMatching(/^Warning: split brain: hcp-a \(primary\) does not answer/),
     // The primary is down: the lag read by the last up, with its time.
     expect.stringMatching(/^Data behind: hcp-a does not answer; last known: hcp-b was 0 objects, 0 bytes, 0 s behind hcp-a \(read at 20\d\d-.*Z\)$/),
@@ -108,7 +110,7 @@ test("failover with the primary down (split brain), recovery refused while it is
   });
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(1);
   const written = await writeObjects(t.env.sc, REPLICA, "finance", "during-failover", 12);
-  await t.env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
+  await t.env.advanceClock(3_600_000); // the data written is now an hour behind: the recovery wait has to wait
 
   // The declared state holds: empty plan, no diff.
   const again = await d.preview(declare("failedOver"));
@@ -143,14 +145,14 @@ test("failover with the primary down (split brain), recovery refused while it is
   expect(refreshed.props).toMatchObject({ phase: "failedOver", activeSystem: "replica", primaryAccess: "read-write", replicaAccess: "read-write", splitBrain: true });
 
   const toRecovering = await d.preview(declare("recovering"));
-  expect(toRecovering.checked.plannedSteps?.slice(0, 3)).toEqual(steps(3, 4, 7));
+  expect(toRecovering.checked.plannedSteps?.slice(0, 4)).toEqual(plan9(3, 4, 6));
   // The primary was down at the failover: the preview says whose data recovery overwrites.
-  expect(toRecovering.checked.plannedSteps?.slice(3)).toEqual([expect.stringMatching(/^Warning: split brain: .*overwrites the hcp-a version/)]);
+  expect(toRecovering.checked.plannedSteps?.slice(4)).toEqual([expect.stringMatching(/^Warning: split brain: .*overwrites the hcp-a version/)]);
   const recovering = await d.up(declare("recovering"));
   expect(executed(recovering.outs)).toEqual([
     [3, "done"],
     [4, "done"],
-    [7, "done"],
+    [6, "done"],
   ]);
   expect(recovering.outs).toMatchObject({
     activeSystem: "replica",
@@ -162,10 +164,10 @@ test("failover with the primary down (split brain), recovery refused while it is
   });
   expect((await t.env.sc.putObject(PRIMARY, "media", "after-begin-recovery", "x")).status).toBe(403);
 
-  // Frozen time: nothing replicates, so the plan to "replicating" still waits for the data (step 8).
+  // Frozen time: nothing replicates, so the plan to "replicating" still waits for the data (the recovery wait).
   await t.env.sc.setTimeSpeed(0);
   const toReplicating = await d.preview(declare("replicating"));
-  expect(toReplicating.checked.plannedSteps).toEqual(steps(8, 9, 10, 11));
+  expect(toReplicating.checked.plannedSteps).toEqual(plan9(7, 8, 9, 10));
   expect(toReplicating.diff?.changes).toBe(true);
   await t.env.sc.setTimeSpeed(600);
 
@@ -173,10 +175,10 @@ test("failover with the primary down (split brain), recovery refused while it is
   const replicating = await d.up(declare("replicating"));
   expect(replicating.outs.lastTransition).toMatchObject({ from: "recovering", to: "replicating", dataBehindAtStart: { source: "live", objects: expect.any(Number) } });
   expect(executed(replicating.outs)).toEqual([
+    [7, "done"],
     [8, "done"],
-    [9, "done"],
-    [10, expect.stringMatching(/^(done|already-done)$/)],
-    [11, "noticed"],
+    [9, expect.stringMatching(/^(done|already-done)$/)],
+    [10, "noticed"],
   ]);
   expect(replicating.outs).toMatchObject({
     activeSystem: "primary",
@@ -186,8 +188,8 @@ test("failover with the primary down (split brain), recovery refused while it is
     plannedSteps: [],
     splitBrain: false,
   });
-  // Step 8 polled with progress: phase, data behind and time left.
-  expect(t.logs.text()).toMatch(/Step 8 waiting for data to be within 300 s of up to date \(\d.* left\): phase recovering; data behind: \d+ objects/);
+  // 9.x step 7 polled with progress: phase, data behind and time left.
+  expect(t.logs.text()).toMatch(/Step 7 waiting for data to be within 300 s of up to date \(\d.* left\): phase recovering; data behind: \d+ objects/);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
   expect(await t.env.sc.listObjects(PRIMARY, "finance")).toEqual(expect.arrayContaining(written));
@@ -213,6 +215,6 @@ test("refresh after an out-of-band failover reports state failedOver and the rep
 
   // The program still says "replicating": the next preview plans the recovery.
   const preview = await d.preview(declare("replicating"));
-  expect(preview.checked.plannedSteps).toEqual(steps(3, 4, 7, 8, 9, 10, 11));
+  expect(preview.checked.plannedSteps).toEqual(plan9(3, 4, 6, 7, 8, 9, 10));
   expect(preview.diff?.changes).toBe(true);
 });

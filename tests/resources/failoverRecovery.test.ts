@@ -19,6 +19,8 @@ import {
   REPLICA,
   routeCount,
   useProviderSuite,
+  plan7,
+  plan9,
   steps,
   writeObjects,
 } from "./helpers";
@@ -75,7 +77,7 @@ test("rebuilt primary: trusts see it in preview and re-upload; the failover rest
 
   // The failover's preview: the link is broken on the primary, so restore (5) is in the plan.
   const plan = await failover.preview(declare("replicating"));
-  expect(plan.checked.plannedSteps).toEqual(steps(3, 4, 5, 7, 8, 9, 10, 11));
+  expect(plan.checked.plannedSteps).toEqual(plan9(3, 4, 5, 6, 7, 8, 9, 10));
 
   // Up before the trusts are fixed stops at step 3 and changes nothing.
   const untrusted = await expectPartialState<FailoverOutputs>(() => failover.up(declare("replicating")));
@@ -106,11 +108,11 @@ test("rebuilt primary: trusts see it in preview and re-upload; the failover rest
     [3, "done"],
     [4, "done"],
     [5, "done"],
-    [7, "done"],
-    [8, expect.stringMatching(/^(done|already-done)$/)],
-    [9, "done"],
-    [10, expect.stringMatching(/^(done|already-done)$/)],
-    [11, "noticed"],
+    [6, "done"],
+    [7, expect.stringMatching(/^(done|already-done)$/)],
+    [8, "done"],
+    [9, expect.stringMatching(/^(done|already-done)$/)],
+    [10, "noticed"],
   ]);
   expect(recovered.outs).toMatchObject({ phase: "replicating", activeSystem: "primary", primaryAccess: "read-write", replicaAccess: "read-only" });
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(1);
@@ -127,24 +129,24 @@ test("a run stopped in step 8 (after beginRecovery) rejects with partial state; 
 
   const stopped = await expectPartialState<FailoverOutputs>(() => failover.up(declare("replicating", { waitTimeoutSeconds: 1 })));
   expect(stopped.id).toBe(failover.id);
-  expect(stopped.message).toMatch(/^Timed out after 1s \(waitTimeoutSeconds\) waiting for step 8 \(Wait until data recovery on link link-ab is within 300 s of up to date\)/);
+  expect(stopped.message).toMatch(/^Timed out after 1s \(waitTimeoutSeconds\) waiting for step 7 \(Wait until data recovery on link link-ab is within 300 s of up to date\)/);
   expect(stopped.message).toContain("re-run `pulumi up` to continue from the step that stopped");
   expect(stopped.reasons[0]).toContain("Last seen: phase recovering; data behind:");
   expect(stopped.properties).toMatchObject({ phase: "recovering", activeSystem: "replica", state: "replicating" });
   expect(executed(stopped.properties)).toEqual([
     [3, "done"],
     [4, "done"],
-    [7, "done"],
+    [6, "done"],
   ]);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
 
   // The engine keeps the partial state; the next up starts from it and from the live systems.
   const resumed = await failover.up(declare("replicating"));
-  expect(resumed.checked.plannedSteps?.[0]).toMatch(/^(8|9)\. /);
-  expect(resumed.checked.plannedSteps).not.toContain(steps(7)[0]);
+  expect(resumed.checked.plannedSteps?.[1]).toMatch(/^(7|8)\. /);
+  expect(resumed.checked.plannedSteps).not.toContain(steps(6)[0]);
   expect(resumed.outs).toMatchObject({ phase: "replicating", activeSystem: "primary", primaryAccess: "read-write", replicaAccess: "read-only" });
-  expect(executed(resumed.outs).map(([n]) => n)).toEqual(expect.arrayContaining([9, 10, 11]));
-  expect(executed(resumed.outs).map(([n]) => n)).not.toContain(7);
+  expect(executed(resumed.outs).map(([n]) => n)).toEqual(expect.arrayContaining([8, 9, 10]));
+  expect(executed(resumed.outs).map(([n]) => n)).not.toContain(6);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
 });
@@ -162,30 +164,30 @@ test("503s and latency while waiting for recovery: polls ride them out and every
   await t.env.advanceClock(3_600_000); // the data written is now an hour behind: step 8 has to wait
 
   const running = failover.up(declare("replicating"));
-  await eventually("step 8 to wait", async () => t.logs.text().includes("Step 8 waiting"), 15_000);
+  await eventually("the recovery wait (9.x step 7)", async () => t.logs.text().includes("Step 7 waiting"), 15_000);
   // More 503s than a read retries: one poll sees the replica unreachable, later polls recover.
   await t.env.sc.failNext(REPLICA, 6);
   await t.env.sc.setLatency(REPLICA, 150);
   const done = await running;
   expect(done.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
-  expect(executed(done.outs).map(([n]) => n)).toEqual([3, 4, 7, 8, 9, 10, 11]);
+  expect(executed(done.outs).map(([n]) => n)).toEqual([3, 4, 6, 7, 8, 9, 10]);
   expect((await summary(REPLICA)).faults.failNext).toBe(0);
   expect(t.logs.text()).toMatch(/hcp-b \(replica\) unreachable \([^)]*503/);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("completeRecovery"))).toBe(1);
 });
 
-test("cross-release link: up waits at step 6, printing what a person must do, until the request is accepted", async () => {
+test("cross-release link to a 7.x system (the 7.x table): up waits at step 6, printing what a person must do, until the request is accepted", async () => {
   const { failover, bTrustsA, aTrustsB } = await healthyStack();
   await failover.up(declare("failedOver"));
   await writeObjects(t.env.sc, REPLICA, "media", "cross-release", 6);
-  await t.env.sc.setSoftwareVersion(PRIMARY, "8.3.1");
+  await t.env.sc.setSoftwareVersion(PRIMARY, "7.3.1");
   await t.env.sc.rebuild(PRIMARY, false);
   await bTrustsA.up({ certificateOf: t.env.a, trustedBy: t.env.b });
   await aTrustsB.up({ certificateOf: t.env.b, trustedBy: t.env.a });
 
   const plan = await failover.preview(declare("replicating"));
-  expect(plan.checked.plannedSteps).toEqual(steps(3, 4, 5, 6, 7, 8, 9, 10, 11));
+  expect(plan.checked.plannedSteps).toEqual(plan7(3, 4, 5, 6, 7, 8, 9, 10, 11));
 
   t.logs.clear();
   const running = failover.up(declare("replicating", { waitTimeoutSeconds: 60 }));
@@ -223,5 +225,5 @@ test("cross-release link: up waits at step 6, printing what a person must do, un
   expect(done.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("restore"))).toBe(1);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
-  expect((await summary(PRIMARY)).softwareVersion).toBe("8.3.1");
+  expect((await summary(PRIMARY)).softwareVersion).toBe("7.3.1");
 });

@@ -254,8 +254,8 @@ export async function writeObjects(sc: SimulatorClient, system: string, tenant: 
   return keys.sort();
 }
 
-/** The seed-numbered plan lines for link-ab, hcp-a primary, hcp-b replica, default options. */
-export const STEP = {
+/** The plan lines for link-ab, hcp-a primary, hcp-b replica, default options, numbered as the 7.x table. */
+export const STEP_7X = {
   1: "1. On hcp-b (replica), fail over link link-ab",
   2: "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
   3: "3. Check that hcp-a (primary) and hcp-b (replica) trust each other's replication server certificates (ensured by ReplicationCertificateTrust resources)",
@@ -269,11 +269,35 @@ export const STEP = {
   11: '11. DNS failover is off: once the system log shows "Replication data recovery completed", direct clients to write only to hcp-a (primary)',
 } as const;
 
-export const steps = (...numbers: (keyof typeof STEP)[]): string[] => numbers.map((n) => STEP[n]);
+/** The same steps numbered as the 9.x table (no acceptance step; begin data recovery is step 6). */
+export const STEP_9X = {
+  1: STEP_7X[1],
+  2: STEP_7X[2],
+  3: STEP_7X[3],
+  4: STEP_7X[4],
+  5: STEP_7X[5],
+  6: STEP_7X[7].replace(/^7\./, "6."),
+  7: STEP_7X[8].replace(/^8\./, "7."),
+  8: STEP_7X[9].replace(/^9\./, "8."),
+  9: STEP_7X[10].replace(/^10\./, "9."),
+  10: STEP_7X[11].replace(/^11\./, "10."),
+} as const;
 
-/** `[seedStep, outcome]` of each executed step, for compact assertions. */
-export const executed = (outs: { executedSteps?: Array<{ seedStep: number; outcome: string }> }): Array<[number, string]> =>
-  (outs.executedSteps ?? []).map((s) => [s.seedStep, s.outcome]);
+export const DOCUMENT_9X = "HCP System Management Help 9.x, Primary system failure workflow:";
+export const DOCUMENT_7X = "HCP System Management Help 7.x, Primary system failure workflow:";
+
+/** Plan lines of 9.x steps, without the document line. */
+export const steps = (...numbers: (keyof typeof STEP_9X)[]): string[] => numbers.map((n) => STEP_9X[n]);
+
+/** A whole plan between 9.x systems: the document, then the steps. */
+export const plan9 = (...numbers: (keyof typeof STEP_9X)[]): string[] => [DOCUMENT_9X, ...steps(...numbers)];
+
+/** A whole plan numbered as the 7.x table (a system on 7.x or older). */
+export const plan7 = (...numbers: (keyof typeof STEP_7X)[]): string[] => [DOCUMENT_7X, ...numbers.map((n) => STEP_7X[n])];
+
+/** `[number, outcome]` of each executed step, for compact assertions. */
+export const executed = (outs: { executedSteps?: Array<{ number?: number; outcome: string }> }): Array<[number | undefined, string]> =>
+  (outs.executedSteps ?? []).map((s) => [s.number, s.outcome]);
 
 /** A rejection in Pulumi's partial-state shape. */
 export interface PartialStateError<P> extends Error {

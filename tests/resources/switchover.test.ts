@@ -27,6 +27,7 @@ test("planned switchover: stop writes, wait until nothing is pending, then fail 
 
   const preview = await d.preview(declare("failedOver"));
   expect(preview.checked.plannedSteps).toEqual([
+    "HCP System Management Help 9.x, Primary system failure workflow:",
     "Before step 1: planned switchover (both systems answer): stop client writes to hcp-a (primary)",
     "Before step 1: wait until hcp-b has everything hcp-a has (nothing pending), then fail over",
     "1. On hcp-b (replica), fail over link link-ab",
@@ -37,13 +38,13 @@ test("planned switchover: stop writes, wait until nothing is pending, then fail 
   await t.env.sc.setTimeSpeed(600);
   const up = await d.up(declare("failedOver"));
   expect(executed(up.outs)).toEqual([
-    [0, "noticed"],
-    [0, "done"],
+    [undefined, "noticed"],
+    [undefined, "done"],
     [1, "done"],
     [2, "noticed"],
   ]);
-  expect(up.outs.executedSteps[0].title).toBe("Before step 1: planned switchover: stop client writes to hcp-a (primary) now");
-  expect(t.logs.text()).toMatch(/Before step 1: wait until hcp-b has everything hcp-a has \(nothing pending\) \(.* left\): hcp-b is \d+ objects/);
+  expect(up.outs.executedSteps[0]).toMatchObject({ label: "before step 1", title: "planned switchover: stop client writes to hcp-a (primary) now" });
+  expect(t.logs.text()).toMatch(/Step \(before step 1\): wait until hcp-b has everything hcp-a has \(nothing pending\) \(.* left\): hcp-b is \d+ objects/);
   expect(up.outs).toMatchObject({ phase: "failedOver", activeSystem: "replica", splitBrain: false });
   expect(up.outs.lastTransition?.dataBehindAtStart).toMatchObject({ source: "live", objects: expect.any(Number) });
   expect(await t.env.sc.listObjects(REPLICA, "finance")).toEqual(expect.arrayContaining(written));
@@ -59,7 +60,7 @@ test("a switchover wait that times out refuses with the lag; acceptDataLoss fail
     const refused = await expectPartialState<FailoverOutputs>(() => provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), checked));
     expect(refused.message).toMatch(/^hcp-b did not catch up with hcp-a within 2s \(waitTimeoutSeconds\); failOver was not sent\. Found: hcp-b is 3 objects, \d+ bytes, \d+ s behind hcp-a\. /);
     expect(refused.message).toContain("acceptDataLoss: true");
-    expect(refused.properties).toMatchObject({ phase: "replicating", executedSteps: [{ seedStep: 0, outcome: "noticed" }] });
+    expect(refused.properties).toMatchObject({ phase: "replicating", executedSteps: [{ label: "before step 1", outcome: "noticed" }] });
     expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(0);
 
     // acceptDataLoss needs its reason, in check, before any request.
@@ -68,9 +69,9 @@ test("a switchover wait that times out refuses with the lag; acceptDataLoss fail
 
     const reason = "drill 42: the primary site is being evacuated";
     const accepted = await d.up(declare("failedOver", { acceptDataLoss: true, acceptDataLossReason: reason }));
-    expect(accepted.checked.plannedSteps?.[0]).toBe(`Before step 1: data loss accepted (${reason}): failOver is sent without waiting for hcp-b to catch up`);
+    expect(accepted.checked.plannedSteps?.[1]).toBe(`Before step 1: data loss accepted (${reason}): failOver is sent without waiting for hcp-b to catch up`);
     expect(executed(accepted.outs)).toEqual([
-      [0, "noticed"],
+      [undefined, "noticed"],
       [1, "done"],
       [2, "noticed"],
     ]);

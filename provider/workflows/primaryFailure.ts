@@ -1,0 +1,336 @@
+/**
+ * HCP's primary system failure workflow for an active/passive link (System Management Help, the 9.x
+ * table and the 7.x cross-release table: ../shared/reference/seed-primary-failure-workflow-*.txt). The
+ * replica takes over and runs every action; data recovery brings the primary back. Data only, plus the
+ * words of its refusals and warnings.
+ */
+import { STATUS_MESSAGES } from "../mapi/assumptions";
+import { formatStep, stepPhrase } from "../planner/format";
+import { primaryLabel, replicaLabel } from "../planner/labels";
+import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
+import type { PhaseAnalysis } from "../planner/phase";
+import type { PlanContext, Workflow, WorkflowStep } from "./types";
+
+const STEPS: readonly WorkflowStep[] = [
+  // Primary system fails
+  {
+    id: "failOver",
+    numbers: { "9.x": 1, "7.x": 1 },
+    side: "replica",
+    kind: "action",
+    action: "failOver",
+    needs: ["replica"],
+    leadsTo: "failedOver",
+    title: (o) => `On ${replicaLabel(o)}, fail over link ${o.linkName}`,
+  },
+  {
+    id: "redirectClientsToReplica",
+    numbers: { "9.x": 2, "7.x": 2 },
+    side: "operator",
+    kind: "notice",
+    when: [["dnsFailoverOff"]],
+    needs: ["replica"],
+    title: (o) => `DNS failover is off: direct clients to write only to ${replicaLabel(o)}`,
+  },
+  // Primary system comes back online
+  {
+    id: "checkCertificateTrust",
+    numbers: { "9.x": 3, "7.x": 3 },
+    side: "primary",
+    kind: "check",
+    check: "certificatesTrusted",
+    when: [["systemRebuilt"]],
+    needs: ["primary", "replica"],
+    title: (o) =>
+      `Check that ${primaryLabel(o)} and ${replicaLabel(o)} trust each other's replication server certificates ` +
+      `(ensured by ReplicationCertificateTrust resources)`,
+  },
+  {
+    id: "checkLinkConfiguration",
+    numbers: { "9.x": 4, "7.x": 4 },
+    side: "replica",
+    kind: "check",
+    check: "linkOnReplica",
+    needs: ["primary", "replica"],
+    title: (o) => `Check the configuration of link ${o.linkName} on ${replicaLabel(o)} (applied by the ReplicationLink resource)`,
+  },
+  {
+    id: "restoreLink",
+    numbers: { "9.x": 5, "7.x": 5 },
+    side: "replica",
+    kind: "action",
+    action: "restore",
+    when: [["linkBroken"]],
+    needs: ["primary", "replica"],
+    leadsTo: "failedOver",
+    title: (o) => `On ${replicaLabel(o)}, restore link ${o.linkName} (it is missing on ${primaryLabel(o)})`,
+  },
+  {
+    id: "acceptPendingRequest",
+    numbers: { "7.x": 6 },
+    side: "primary",
+    kind: "operator",
+    when: [["linkBroken", "crossRelease"], ["pendingRequest"]],
+    needs: ["primary", "replica"],
+    leadsTo: "failedOver",
+    title: (o) =>
+      `In the System Management Console of ${primaryLabel(o)}, accept the pending request for link ${o.linkName} ` +
+      `(cross-release link; a person must do this)`,
+    waitingFor: (o) => ({
+      long: `a person to accept the pending request for link ${o.linkName} in the System Management Console of ${primaryLabel(o)}`,
+      short: "a person",
+    }),
+  },
+  {
+    id: "beginRecovery",
+    numbers: { "9.x": 6, "7.x": 7 },
+    side: "replica",
+    kind: "action",
+    action: "beginRecovery",
+    needs: ["primary", "replica"],
+    leadsTo: "recovering",
+    title: (o) => `On ${replicaLabel(o)}, begin data recovery on link ${o.linkName}`,
+  },
+  {
+    id: "waitCloseToUpToDate",
+    numbers: { "9.x": 7, "7.x": 8 },
+    side: "replica",
+    kind: "wait",
+    when: [["recoveryBehind"]],
+    needs: ["primary", "replica"],
+    title: (o) => `Wait until data recovery on link ${o.linkName} is within ${o.completeRecoveryWhenBehindSeconds} s of up to date`,
+    waitingFor: (o) => ({
+      long: `data recovery on link ${o.linkName} to be within ${o.completeRecoveryWhenBehindSeconds} s of up to date`,
+      short: `data to be within ${o.completeRecoveryWhenBehindSeconds} s of up to date`,
+    }),
+  },
+  {
+    id: "completeRecovery",
+    numbers: { "9.x": 8, "7.x": 9 },
+    side: "replica",
+    kind: "action",
+    action: "completeRecovery",
+    needs: ["primary", "replica"],
+    leadsTo: "completing",
+    title: (o) => `On ${replicaLabel(o)}, complete data recovery on link ${o.linkName}`,
+  },
+  // Data recovery finishes
+  {
+    id: "waitRecoveryFinished",
+    numbers: { "9.x": 9, "7.x": 10 },
+    side: "replica",
+    kind: "wait",
+    needs: ["primary", "replica"],
+    leadsTo: "replicating",
+    title: (o) =>
+      `Wait for data recovery on link ${o.linkName} to finish (${o.primaryName} read-write, ${o.replicaName} read-only, ` +
+      `replication ${o.primaryName} -> ${o.replicaName} restarted)`,
+    waitingFor: (o) => ({
+      long: `${o.primaryName} to become read-write and replication ${o.primaryName} -> ${o.replicaName} to restart`,
+      short: "data recovery to finish",
+    }),
+  },
+  {
+    id: "redirectClientsToPrimary",
+    numbers: { "9.x": 10, "7.x": 11 },
+    side: "operator",
+    kind: "notice",
+    when: [["dnsFailoverOff"]],
+    needs: ["primary", "replica"],
+    title: (o) =>
+      `DNS failover is off: once the system log shows "Replication data recovery completed", direct clients to ` +
+      `write only to ${primaryLabel(o)}`,
+  },
+];
+
+const PHASE_WORDS: Readonly<Partial<Record<LinkPhase, string>>> = {
+  replicating: "replicating (primary active)",
+  failedOver: "failed over (replica active)",
+  pendingAcceptance: "failed over with a restored link waiting to be accepted on the primary",
+  recovering: "data recovery in progress (replica active)",
+  completing: "completing data recovery (both systems read-only)",
+};
+
+const DECLARED_WORDS: Readonly<Record<string, string>> = {
+  replicating: "replicating (primary active)",
+  failedOver: "failed over (replica active)",
+  recovering: "data recovery begun (replica active)",
+};
+
+function reachabilityNote(side: "primary" | "replica", obs: Observation, opts: PlanOptions): string {
+  const label = side === "primary" ? primaryLabel(opts) : replicaLabel(opts);
+  const error = obs[side].error;
+  return `${label} cannot be reached${error ? ` (${error})` : ""}`;
+}
+
+/** The refusal for a move the procedure has no step for. */
+function noRoute({ declared, opts }: PlanContext, phase: LinkPhase): Refusal {
+  const R = replicaLabel(opts);
+  const P = primaryLabel(opts);
+  const wayForward =
+    phase === "completing"
+      ? `completeRecovery was sent: ${R} is read-only and the remaining data is going to ${P}; HCP cannot undo that. ` +
+        `Declare state "replicating" and let recovery finish; fail over again afterwards if you need ${R} active.`
+      : `Data recovery has begun (beginRecovery) and HCP has no step back to plain failover. Declare state ` +
+        `"recovering" to stay here with ${R} active, or "replicating" to complete recovery onto ${P}.`;
+  return {
+    reason: `The workflow has no step from ${PHASE_WORDS[phase] ?? phase} back to ${DECLARED_WORDS[declared] ?? declared}`,
+    found: `phase ${phase}`,
+    expected:
+      declared === "failedOver"
+        ? `phase replicating, failedOver or pendingAcceptance`
+        : `phase replicating, failedOver, pendingAcceptance or recovering`,
+    wayForward,
+  };
+}
+
+function unreachable({ declared, analysis: a, obs, opts }: PlanContext, side: "primary" | "replica", step: PlannedStep): Refusal {
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  if (side === "replica") {
+    return {
+      reason: `${reachabilityNote("replica", obs, opts)}; the next step (${formatStep(step)}) needs it`,
+      found: `phase ${a.phase}; ${R} unreachable`,
+      expected: `${R} reachable (every action of the workflow runs on it)`,
+      wayForward: `Bring ${R} back (or fix its endpoint, credentials or caCertificate), then re-run \`pulumi up\`. Nothing was changed.`,
+    };
+  }
+  const stayOnReplica =
+    a.phase === "replicating" || a.phase === "failedOver" || a.phase === "pendingAcceptance"
+      ? `To keep working on ${R} meanwhile, declare state "failedOver" (${failoverSteps(opts)} do not need ${P}). `
+      : "";
+  return {
+    reason: `${reachabilityNote("primary", obs, opts)}; data recovery onto it (${stepPhrase(step)} onwards) needs it`,
+    found: `phase ${a.phase}; ${P} unreachable`,
+    expected: `${P} back online and reachable`,
+    wayForward: `${stayOnReplica}Once ${P} answers again, re-run \`pulumi up\` with state "${declared}". Nothing was changed.`,
+  };
+}
+
+/** "steps 1-2": the failover steps, numbered alike in every edition. */
+function failoverSteps(_opts: PlanOptions): string {
+  const first = STEPS[0].numbers["9.x"];
+  const second = STEPS[1].numbers["9.x"];
+  return `steps ${first}-${second}`;
+}
+
+/**
+ * The primary's message when the replica has failed over but the primary, though it answers us, has not
+ * heard of it (it still shows a replicating or fault message): the two systems are out of contact.
+ */
+export function primaryNotToldOfFailover(a: PhaseAnalysis, obs: Observation): string | undefined {
+  if (a.phase !== "failedOver" || !obs.primary.reachable || !obs.primary.link) return undefined;
+  const message = obs.primary.link.statusMessage;
+  if (message === STATUS_MESSAGES.failedOver || message === STATUS_MESSAGES.pending) return undefined;
+  return message ?? "no statusMessage";
+}
+
+/** True when the primary cannot be told of a failover now: it does not answer, or cannot reach the replica. */
+export function primaryOutOfContact(obs: Observation): boolean {
+  if (!obs.primary.reachable) return true;
+  return obs.primary.link?.statusMessage === STATUS_MESSAGES.stalled;
+}
+
+/** Failed over, and the primary kept accepting writes (it was not told, as the memory or its message says). */
+export function splitBrainNow(a: PhaseAnalysis, obs: Observation, opts: PlanOptions): boolean {
+  if (a.phase !== "failedOver" && a.phase !== "pendingAcceptance") return false;
+  return opts.memory?.splitBrain === true || primaryNotToldOfFailover(a, obs) !== undefined;
+}
+
+const needsPrimary = (steps: readonly PlannedStep[]) => steps.find((s) => STEPS.find((t) => t.id === s.id)?.needs.includes("primary"));
+
+function notToldGuard({ analysis: a, obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined {
+  const notTold = primaryNotToldOfFailover(a, obs);
+  const first = needsPrimary(steps);
+  if (notTold === undefined || !first) return undefined;
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  return {
+    reason:
+      `${P} answers but reports "${notTold}" for link ${opts.linkName}, not "Failed over": it cannot reach ${R} and has not learnt ` +
+      `of the failover, so data recovery (${stepPhrase(first)} onwards) cannot start`,
+    found: `${R} reports "Failed over"; ${P} reports "${notTold}"`,
+    expected: `${P} reporting "Failed over" (the two systems in contact)`,
+    wayForward:
+      `Restore the network between ${opts.primaryName} and ${opts.replicaName} (replication ports), wait until ` +
+      `${P} shows "Failed over", then re-run \`pulumi up\`. Meanwhile keep state "failedOver": both systems are ` +
+      `read-write (split brain), so keep clients off ${P}. Nothing was changed.`,
+    waitable: true,
+  };
+}
+
+function brokenWhileReplicatingGuard({ declared, analysis: a, opts, edition }: PlanContext): Refusal | undefined {
+  if (declared !== "replicating" || a.phase !== "replicating" || !a.primaryLacksLink) return undefined;
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  const numbered = STEPS.map((s) => s.numbers[edition]).filter((n): n is number => n !== undefined);
+  return {
+    reason: `link ${opts.linkName} is broken: ${P} answers but has no such link while ${R} still expects data from it`,
+    found: `${a.detail}; no link ${opts.linkName} on ${P}`,
+    expected: `link ${opts.linkName} on both systems, ${P} sending data`,
+    wayForward:
+      `${P} lost its replication configuration (rebuilt?). Declare state "failedOver" to make ${R} active, then ` +
+      `"replicating" to restore the link and recover the data onto ${P} (steps ${Math.min(...numbered)}-${Math.max(...numbered)}).`,
+  };
+}
+
+/** What a split brain puts at risk, said before the steps that cause it or overwrite its data. */
+function warnings({ analysis: a, obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] {
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  const out: string[] = [];
+  if (steps.some((s) => s.action === "failOver") && primaryOutOfContact(obs)) {
+    out.push(
+      `split brain: ${P} ${obs.primary.reachable ? `cannot reach ${R}` : "does not answer"}, so it cannot be told of ` +
+        `the failover and its tenants stay read-write until data recovery begins. Keep clients off ${P}: whatever ` +
+        `they write there is overwritten by recovery where ${R} has the same object.`,
+    );
+  }
+  const begin = steps.find((s) => s.action === "beginRecovery");
+  if (begin && splitBrainNow(a, obs, opts)) {
+    out.push(
+      `split brain: ${P} was not told of the failover and kept accepting writes. Data recovery (${stepPhrase(begin)} onwards) ` +
+        `copies the objects of ${opts.replicaName} onto ${opts.primaryName} and overwrites the ${opts.primaryName} ` +
+        `version of every object that was also written on ${opts.replicaName} since the failover; objects written ` +
+        `only on ${opts.primaryName} are expected to stay (the documentation does not say). MAPI cannot list ` +
+        `objects: compare the namespaces of the two systems, or copy out what ${opts.primaryName} must keep, before ` +
+        `running \`pulumi up\`.`,
+    );
+  }
+  return out;
+}
+
+export const primaryFailure: Workflow = {
+  id: "primaryFailure",
+  name: "Primary system failure workflow",
+  linkType: "ACTIVE_PASSIVE",
+  survivor: () => "replica",
+  steps: STEPS,
+  routes: {
+    failedOver: {
+      through: "redirectClientsToReplica",
+      reachedIn: ["failedOver", "pendingAcceptance"],
+      from: { replicating: "failOver" },
+    },
+    recovering: {
+      through: "beginRecovery",
+      reachedIn: ["recovering"],
+      from: { replicating: "failOver", failedOver: "checkCertificateTrust", pendingAcceptance: "acceptPendingRequest" },
+    },
+    replicating: {
+      through: "redirectClientsToPrimary",
+      reachedIn: ["replicating"],
+      from: {
+        failedOver: "checkCertificateTrust",
+        pendingAcceptance: "acceptPendingRequest",
+        recovering: "waitCloseToUpToDate",
+        completing: "waitRecoveryFinished",
+      },
+    },
+  },
+  absentLinkStep: "checkLinkConfiguration",
+  noRoute,
+  unreachable,
+  guards: [notToldGuard, brokenWhileReplicatingGuard],
+  warnings,
+};
