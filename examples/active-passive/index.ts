@@ -64,6 +64,9 @@ const failover = new ReplicationFailover(
     completeRecoveryWhenBehindSeconds: config.getNumber("completeRecoveryWhenBehindSeconds"),
     waitTimeoutSeconds: config.getNumber("waitTimeoutSeconds"),
     pollIntervalSeconds: config.getNumber("pollIntervalSeconds"),
+    maxDataLossSeconds: config.getNumber("maxDataLossSeconds"),
+    acceptDataLoss: config.getBoolean("acceptDataLoss"),
+    acceptDataLossReason: config.get("acceptDataLossReason"),
   },
   { dependsOn: [link] },
 );
@@ -93,5 +96,7 @@ export const activeSystem = failover.activeSystem;
 export const phase = failover.phase;
 export const primaryAccess = failover.primaryAccess;
 export const replicaAccess = failover.replicaAccess;
-export const plannedSteps = failover.plannedSteps;
+// Not plannedSteps: preview fills it in and `up` empties it, so as a stack output it would break
+// `pulumi up --plan` (a saved plan pins stack outputs known at preview). Preview shows it on the resource.
 export const executedSteps = failover.executedSteps;
+export const lastTransition = failover.lastTransition;

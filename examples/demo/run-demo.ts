@@ -10,9 +10,28 @@ import { startSimulator, defaultConfig } from "../../simulator";
 import { SimulatorClient } from "../../simulator/controlClient";
 import { createDemoStack } from "./demoStack";
 import { ensurePulumi } from "./workspace";
+import { renderDrillReport, type DrillRun } from "../../provider/report/drillReport";
+import type * as auto from "@pulumi/pulumi/automation";
 
 const tenant = "finance";
 const outageWrites = 120;
+/** Where the drill report is written (`npm run demo -- --report <file>`; default drill-report.md here). */
+const reportFile = path.resolve(process.argv.includes("--report") ? process.argv[process.argv.indexOf("--report") + 1] : "drill-report.md");
+
+/** What one `pulumi up` left in the stack outputs, for the report. */
+function runOf(label: string, up: auto.UpResult): DrillRun {
+  const value = (k: string) => up.outputs[k]?.value as never;
+  return { label, executedSteps: value("executedSteps"), lastTransition: value("lastTransition"), activeSystem: value("activeSystem"), phase: value("phase") };
+}
+
+/** Objects in the link's tenants on each system, as the simulator's data plane holds them. */
+async function countObjects(control: SimulatorClient): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of ["hcp-a", "hcp-b"]) {
+    counts[name] = (await control.state(name)).tenants.filter((t) => t.name === "finance" || t.name === "media").reduce((n, t) => n + t.objects, 0);
+  }
+  return counts;
+}
 
 function banner(text: string): void {
   process.stdout.write(`\n=== ${text}\n`);
@@ -41,6 +60,8 @@ async function main(): Promise<void> {
     banner("Applications write 5 objects to the primary");
     for (let i = 1; i <= 5; i++) await control.putObject("hcp-a", tenant, `before-outage-${i}.txt`, `written to hcp-a #${i}`);
 
+    const objectsBefore = await countObjects(control);
+
     banner("The primary system fails (simulator: hcp-a down)");
     await control.takeDown("hcp-a");
 
@@ -50,6 +71,7 @@ async function main(): Promise<void> {
 
     banner("pulumi up: fail over to the replica");
     const failover = await stack.up({ onOutput: out });
+    const runs: DrillRun[] = [runOf("fail over to hcp-b (hcp-a down)", failover)];
     process.stdout.write(`activeSystem = ${failover.outputs.activeSystem.value}, replica is ${failover.outputs.replicaAccess.value}\n`);
 
     banner(`Applications keep writing: ${outageWrites} objects to the replica while failed over`);
@@ -67,6 +89,7 @@ async function main(): Promise<void> {
 
     banner("pulumi up: recover (begin recovery, wait, complete recovery, wait for completion)");
     const recovery = await stack.up({ onOutput: out });
+    runs.push(runOf("recover onto hcp-a", recovery));
     process.stdout.write(`activeSystem = ${recovery.outputs.activeSystem.value}, primary is ${recovery.outputs.primaryAccess.value}\n`);
 
     banner("Result");
@@ -77,6 +100,21 @@ async function main(): Promise<void> {
     const completed = (await control.events("hcp-a")).find((e) => e.message.includes("Replication data recovery completed"));
     process.stdout.write(`hcp-a system log: ${completed ? `"${completed.message}"` : "no recovery-completed entry"}\n`);
     if (fs.existsSync(redirectLog)) process.stdout.write(`client redirects:\n${fs.readFileSync(redirectLog, "utf8")}`);
+    fs.writeFileSync(
+      reportFile,
+      renderDrillReport({
+        title: "HCP failover drill (simulator)",
+        stack: stack.name,
+        generatedAt: new Date().toISOString(),
+        runs,
+        objects: {
+          what: "objects held in tenants finance and media (the tenants of link-ab), as the simulator's data plane lists them, just before hcp-a failed and after recovery",
+          before: objectsBefore,
+          after: await countObjects(control),
+        },
+      }),
+    );
+    process.stdout.write(`drill report: ${reportFile}\n`);
     if (missing.length > 0 || !completed) throw new Error(`the drill did not end as expected: missing ${missing.join(", ") || "nothing"}`);
     banner("Drill complete: failed over and recovered with no object lost");
   } finally {

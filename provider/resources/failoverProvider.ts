@@ -4,13 +4,15 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
+import type { LagReading } from "../planner/lag";
+import type { LastTransition } from "../engine/lastTransition";
 import { Checks } from "./validate";
 import { sameConnection } from "./system";
 import { connectPair, progressLog } from "./runtime";
 import { failoverStates, failOverTargets, FailoverInputs, FailoverOutputs, ExecutedStepRecord } from "./replicationFailover";
 import { wireSafe, isUnknown, partialStateError, providerKey } from "./wire";
 
-const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false };
+const defaults = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false, maxDataLossSeconds: 0 };
 
 function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   const c = new Checks();
@@ -24,6 +26,16 @@ function validate(news: FailoverInputs): dynamic.CheckFailure[] {
   c.integerInRange("completeRecoveryWhenBehindSeconds", news.completeRecoveryWhenBehindSeconds, 0, 7 * 86400);
   c.integerInRange("waitTimeoutSeconds", news.waitTimeoutSeconds, 1, 7 * 86400);
   c.integerInRange("pollIntervalSeconds", news.pollIntervalSeconds, 1, 3600);
+  c.integerInRange("maxDataLossSeconds", news.maxDataLossSeconds, 0, 7 * 86400);
+  c.boolean("acceptDataLoss", news.acceptDataLoss);
+  const reason = news.acceptDataLossReason;
+  if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "" || reason.length > 500)) {
+    c.fail("acceptDataLossReason", `acceptDataLossReason must be a text of 1 to 500 characters saying why data may be left behind; got ${JSON.stringify(reason)}`);
+  } else if (news.acceptDataLoss === true && reason === undefined) {
+    c.fail("acceptDataLossReason", "acceptDataLossReason is required with acceptDataLoss: true (it is recorded in executedSteps)");
+  } else if (reason !== undefined && news.acceptDataLoss !== true) {
+    c.fail("acceptDataLossReason", "acceptDataLossReason applies only with acceptDataLoss: true");
+  }
   return c.failures;
 }
 
@@ -86,6 +98,49 @@ function describePlan(plan: Plan): string[] {
   return [`Refused: ${r.reason} Found: ${r.found}. Expected: ${r.expected}. Way forward: ${r.wayForward}`];
 }
 
+/** The refusal as one message: reason, found, expected, way forward. */
+function refusalText(plan: Extract<Plan, { ok: false }>): string {
+  const planner: typeof import("../planner") = require("../planner");
+  return `Refused: ${planner.describeRefusal(plan.refusal)}`;
+}
+
+/** The plan's failOver step (step 1 of the primary-failure workflow), when it is to run. */
+function failOverStep(plan: Plan) {
+  return plan.ok ? plan.steps.find((s) => s.action === "failOver") : undefined;
+}
+
+/**
+ * The lag primary -> replica to remember: read while the link replicates and the primary answers, else the
+ * reading kept from before (a dead primary's lag is what it was when last seen).
+ */
+function lagMemory(plan: Plan, obs: Observation, kept: LagReading | undefined): LagReading | undefined {
+  const lag: typeof import("../planner/lag") = require("../planner/lag");
+  return plan.phase === "replicating" ? lag.keepLag(kept, lag.replicationLag(obs)) : kept;
+}
+
+function switchoverOptions(inputs: FailoverInputs): import("../engine/switchover").SwitchoverOptions {
+  return {
+    maxDataLossSeconds: inputs.maxDataLossSeconds ?? defaults.maxDataLossSeconds,
+    acceptDataLoss: inputs.acceptDataLoss === true,
+    ...(inputs.acceptDataLossReason !== undefined ? { acceptDataLossReason: inputs.acceptDataLossReason } : {}),
+  };
+}
+
+/**
+ * The plan as preview shows it: before a failover, the provider's steps of a planned switchover go just
+ * before the failOver line (unnumbered, "Before step 1"), and the data the replica lacks ends the plan.
+ */
+function plannedStepsWith(inputs: FailoverInputs, plan: Plan, obs: Observation, kept: LagReading | undefined, options: PlanOptions, lines: string[]): string[] {
+  const step = failOverStep(plan);
+  if (!step) return lines;
+  const planner: typeof import("../planner") = require("../planner");
+  const sw: typeof import("../engine/switchover") = require("../engine/switchover");
+  const lag: typeof import("../planner/lag") = require("../planner/lag");
+  const at = Math.max(0, lines.indexOf(planner.formatStep(step)));
+  const before = sw.switchoverPlanLines(true, obs, switchoverOptions(inputs), options, step.label);
+  return [...lines.slice(0, at), ...before, ...lines.slice(at), lag.describeLagBeforeFailover(obs, kept, options)];
+}
+
 /** The plan from the live systems and what this resource remembers. */
 function planWith(inputs: FailoverInputs, obs: Observation, memory: LinkMemory): { plan: Plan; options: PlanOptions } {
   const planner: typeof import("../planner") = require("../planner");
@@ -141,11 +196,14 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   const { STATUS_MESSAGES }: typeof import("../mapi/assumptions") = require("../mapi/assumptions");
   const { isActiveActiveObservation }: typeof import("../planner") = require("../planner");
   let lastObservation: Observation | undefined;
+  let firstObservation: Observation | undefined;
+  const startedAt = Date.now();
   let failOverJustSent = false;
   const memory = memoryOf(previous);
   let splitBrain = memory.splitBrain ?? false;
   const observeNow = async (purpose?: "poll") => {
     lastObservation = await observeSystems(clients, inputs.link, { readTrust: trustNeededFor(inputs.state), replicaFirst: purpose === "poll" });
+    firstObservation ??= lastObservation;
     if (failOverJustSent) {
       // The executor reads both systems right after failOver: a primary that answers but does not show
       // it was not told (the network between the systems is cut) and stays read-write.
@@ -155,7 +213,10 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     }
     return lastObservation;
   };
+  const switchover: typeof import("../engine/switchover") = require("../engine/switchover");
+  let before: ExecutedStepRecord[] = [];
   try {
+    before = await beforeFailOver(inputs, { ...memory, splitBrain }, observeNow, log);
     const result = await runTransition({
       declared: inputs.state,
       options: planOptions(inputs, { ...memory, splitBrain }),
@@ -179,9 +240,10 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
     });
     const live = describeLive(inputs, result.final, { lastKnownPhase: result.phase, splitBrain });
-    return { ...inputs, ...live, executedSteps: result.executed.map(toRecord), splitBrain };
+    const lastTransition = transitionOf(inputs, memory, firstObservation, result, startedAt) ?? previous?.lastTransition;
+    return { ...inputs, ...live, executedSteps: [...before, ...result.executed.map(toRecord)], splitBrain, ...(lastTransition ? { lastTransition } : {}) };
   } catch (err) {
-    const executed = err instanceof WorkflowError ? err.executed.map(toRecord) : [];
+    const executed = [...(err instanceof switchover.SwitchoverTimeoutError ? err.records : before), ...(err instanceof WorkflowError ? err.executed.map(toRecord) : [])];
     let live: Partial<FailoverOutputs> = {};
     try {
       const lastKnownPhase = (err instanceof WorkflowError ? err.lastKnownPhase : undefined) ?? memory.lastKnownPhase;
@@ -192,6 +254,38 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const properties = { ...(previous ?? {}), ...inputs, ...live, executedSteps: executed, splitBrain };
     throw partialStateError(id, properties, err, "re-run `pulumi up` to continue from the step that stopped");
   }
+}
+
+/** The provider's steps before failOver (planned switchover), run when the plan starts with a failover. */
+async function beforeFailOver(inputs: FailoverInputs, memory: LinkMemory, observe: () => Promise<Observation>, log: (line: string) => void): Promise<ExecutedStepRecord[]> {
+  if (inputs.state === "replicating" || inputs.state === "suspended") return []; // no failOver in these plans
+  const sw: typeof import("../engine/switchover") = require("../engine/switchover");
+  const first = await observe();
+  const { plan, options } = planWith(inputs, first, memory);
+  const step = failOverStep(plan);
+  if (!step) return [];
+  return sw.runSwitchover(true, first, switchoverOptions(inputs), options, {
+    observe,
+    log,
+    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.now(),
+    waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
+    pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,
+  }, step.label);
+}
+
+/** What the run cost (RTO, data behind at its start), or undefined when it changed nothing. */
+function transitionOf(
+  inputs: FailoverInputs,
+  memory: LinkMemory,
+  start: Observation | undefined,
+  result: { phase: LinkPhase; executed: Array<{ outcome: string }> },
+  startedAt: number,
+): LastTransition | undefined {
+  if (!start) return undefined;
+  const { lastTransitionOf }: typeof import("../engine/lastTransition") = require("../engine/lastTransition");
+  const { plan } = planWith(inputs, start, memory);
+  return lastTransitionOf({ from: plan.phase, to: result.phase, start, keptLag: inputs.lastKnownLag, startedAt, finishedAt: Date.now(), ran: result.executed });
 }
 
 function toRecord(step: { number?: number; label: string; title: string; outcome: string; startedAt: string; finishedAt: string; note?: string }): ExecutedStepRecord {
@@ -229,17 +323,22 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     const broken = linkTypeFailures(inputs, obs);
     if (broken.length > 0) return { failures: broken };
     const { plan, options } = planWith(inputs, obs, memoryFrom(olds?.lastKnownPhase, olds?.splitBrainSuspected === true));
+    // A refusal fails preview (and up, before anything runs), so a CI gate on preview holds. A refusal
+    // that only waits for the systems to be in contact again does not: `up` would wait it out.
+    if (!plan.ok && !plan.refusal.waitable) return { failures: [{ property: "state", reason: refusalText(plan) }] };
     const live = liveOutputs(plan, obs, options);
+    const lag = lagMemory(plan, obs, olds?.lastKnownLag);
     // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
     // once this plan has run. If `up` stops short, diff (which sees its outputs) makes the next `up` go on.
     const remembered = plan.ok && plan.steps.length > 0 ? REACHED_IN[inputs.state][0] : live.lastKnownPhase;
     return {
       inputs: {
         ...inputs,
-        plannedSteps: live.plannedSteps,
+        plannedSteps: plannedStepsWith(inputs, plan, obs, olds?.lastKnownLag, options, live.plannedSteps),
         observedPhase: live.phase,
         ...(remembered ? { lastKnownPhase: remembered } : {}),
         splitBrainSuspected: live.splitBrainSuspected,
+        ...(lag ? { lastKnownLag: lag } : {}),
       },
     };
   },
@@ -279,7 +378,8 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     }
     const outputs: FailoverOutputs = { ...props, ...live, state: observedState };
     // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
-    const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected };
+    const lastKnownLag = lagMemory(planWith(props, obs, memoryOf(props)).plan, obs, props.lastKnownLag);
+    const inputs = { ...stripOutputs(props), state: observedState, lastKnownPhase: live.lastKnownPhase, splitBrainSuspected: live.splitBrainSuspected, lastKnownLag };
     return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
   },
 
@@ -295,6 +395,6 @@ function withoutProviderKey<T extends object>(outs: T): T {
 }
 
 function stripOutputs(props: FailoverOutputs): FailoverInputs {
-  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, ...inputs } = props;
+  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, lastTransition: _t, ...inputs } = props;
   return inputs;
 }

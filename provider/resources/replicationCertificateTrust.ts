@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
-import { secretSystem } from "./secrets";
+import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 
 export interface ReplicationCertificateTrustArgs {
@@ -51,8 +51,8 @@ export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
       lazyProvider<TrustInputs, TrustOutputs>(implementation),
       name,
       {
-        certificateOf: secretSystem(args.certificateOf),
-        trustedBy: secretSystem(args.trustedBy),
+        certificateOf: systemInput(args.certificateOf),
+        trustedBy: systemInput(args.trustedBy),
         subjectDN: undefined,
         expiresOn: undefined,
         fingerprintSha256: undefined,

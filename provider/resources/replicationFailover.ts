@@ -8,7 +8,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
 import { HcpSystem, SystemConnection } from "./system";
-import { secretSystem } from "./secrets";
+import type { LagReading } from "../planner/lag";
+import type { LastTransition } from "../engine/lastTransition";
+import { systemInput } from "./systemInput";
 
 export type FailoverState = "replicating" | "failedOver" | "recovering" | "suspended";
 export const failoverStates: readonly FailoverState[] = ["replicating", "failedOver", "recovering", "suspended"];
@@ -44,6 +46,16 @@ export interface ReplicationFailoverArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   /** How often a wait re-reads the systems, in seconds (default 15). */
   pollIntervalSeconds?: pulumi.Input<number>;
+  /**
+   * Planned switchover (both systems answer and are in contact): failOver waits until the replica is at
+   * most this many seconds behind the primary (default 0: nothing pending), after telling the operator to
+   * stop client writes. An unplanned failover (primary down or cut off) does not wait.
+   */
+  maxDataLossSeconds?: pulumi.Input<number>;
+  /** Fail over without waiting for the replica to catch up; needs acceptDataLossReason. */
+  acceptDataLoss?: pulumi.Input<boolean>;
+  /** Why data may be left behind; recorded in executedSteps. */
+  acceptDataLossReason?: pulumi.Input<string>;
 }
 
 /** What the provider methods receive once Pulumi has resolved the inputs. */
@@ -57,6 +69,9 @@ export interface FailoverInputs {
   completeRecoveryWhenBehindSeconds?: number;
   waitTimeoutSeconds?: number;
   pollIntervalSeconds?: number;
+  maxDataLossSeconds?: number;
+  acceptDataLoss?: boolean;
+  acceptDataLossReason?: string;
   /** Filled in by check from the live systems: the steps `up` will run. */
   plannedSteps?: string[];
   /** Filled in by check: the phase observed during preview. */
@@ -68,6 +83,8 @@ export interface FailoverInputs {
   lastKnownPhase?: string;
   /** Kept by check between runs: the primary is (or after the planned failover will be) in a split brain. */
   splitBrainSuspected?: boolean;
+  /** Kept by check between runs: the last lag primary -> replica read while the primary answered. */
+  lastKnownLag?: LagReading;
 }
 
 export interface ExecutedStepRecord {
@@ -95,6 +112,8 @@ export interface FailoverOutputs extends FailoverInputs {
   replicaAccess: AccessMode;
   /** True when failover ran while the primary could not be told (both sides read-write until recovery). */
   splitBrain: boolean;
+  /** What the last transition cost: start, end, seconds (RTO) and the data behind when it began (RPO exposure). */
+  lastTransition?: LastTransition;
 }
 
 const implementation = path.join(__dirname, "failoverProvider");
@@ -113,6 +132,8 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
   declare readonly primaryAccess: pulumi.Output<AccessMode>;
   declare readonly replicaAccess: pulumi.Output<AccessMode>;
   declare readonly splitBrain: pulumi.Output<boolean>;
+  /** What the last transition cost: from, to, startedAt, finishedAt, seconds (RTO), dataBehindAtStart (RPO exposure). */
+  declare readonly lastTransition: pulumi.Output<LastTransition | undefined>;
 
   constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -120,8 +141,8 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        primary: secretSystem(args.primary),
-        replica: secretSystem(args.replica),
+        primary: systemInput(args.primary),
+        replica: systemInput(args.replica),
         activeSystem: undefined,
         phase: undefined,
         plannedSteps: undefined,
@@ -130,6 +151,7 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
         replicaAccess: undefined,
         splitBrain: undefined,
         observedPhase: undefined,
+        lastTransition: undefined,
       },
       opts,
       "hcp",

@@ -9,7 +9,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazyProvider";
-import { secretSystem } from "./secrets";
+import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { FailoverSettings, LinkPriority } from "../mapi/types";
 
@@ -97,8 +97,8 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        primary: secretSystem(args.primary),
-        replica: secretSystem(args.replica),
+        primary: systemInput(args.primary),
+        replica: systemInput(args.replica),
         linkId: undefined,
         authoritativeSide: undefined,
         typeConversion: undefined,

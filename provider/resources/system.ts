@@ -39,6 +39,8 @@ export interface SystemConnection {
   password: string;
   authType?: AuthType;
   caCertificate?: string;
+  /** Short SHA-256 fingerprint of caCertificate, computed by the resource class: what previews show of it. */
+  caSha256?: string;
   insecureSkipTlsVerify?: boolean;
   connectTimeoutSeconds?: number;
 }

@@ -209,22 +209,23 @@ describe("Bad input only the live systems reveal: refused in preview, before any
   });
 
   test("ReplicationFailover link: a link that does not exist", async () => {
-    const rec = record("ReplicationFailover link: a link that does not exist", "preview shows a refusal naming the link; up is refused; no changing request");
+    const rec = record("ReplicationFailover link: a link that does not exist", "preview fails with a refusal naming the link; up is refused; no changing request");
     const before = await requestTotals();
     const news = failover((i) => {
       i.link = "no-such-link";
       i.state = "failedOver";
     });
     const checked = await failoverProvider.check!({} as FailoverInputs, news);
-    const planned = (checked.inputs?.plannedSteps ?? []).join(" ");
+    // A refusal fails check (preview and up stop there): the reason is on `state`.
+    const planned = (checked.failures ?? []).map((f) => `${f.property}: ${f.reason}`).join(" ");
     rec.see(`preview: ${planned}`);
-    const up = await failoverProvider.create(wire(checked.inputs as FailoverInputs)).then(
+    const up = await failoverProvider.create(wire(news)).then(
       () => "succeeded",
       (err: Error) => err.message.split("\n")[0],
     );
     rec.see(`up: ${up}`);
     const after = await requestTotals();
-    expect(planned).toMatch(/^Refused: .*link no-such-link does not exist/);
+    expect(planned).toMatch(/^state: Refused: .*link no-such-link does not exist/);
     expect(up).toMatch(/link no-such-link does not exist/);
     expect(after.changing).toBe(before.changing);
   });

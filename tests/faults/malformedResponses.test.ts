@@ -9,7 +9,7 @@ import { provider as trustProvider } from "../../provider/resources/certificateT
 import type { FailoverInputs, FailoverOutputs, FailoverState } from "../../provider/resources/replicationFailover";
 import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
 import type { SystemConnection } from "../../provider/resources/system";
-import { installRuntimeHooks, previewResources, ResourceState, upResources } from "./support/providerStack";
+import { CheckFailedError, installRuntimeHooks, previewResources, ResourceState, upResources } from "./support/providerStack";
 import { startProxy, type MitmProxy, type Mutation, type ProxiedRequest, type Upstream } from "./support/proxy";
 import { PRIMARY, REPLICA, simConfig, startSim, type Sim } from "./support/sim";
 import { recorder } from "./support/results";
@@ -157,7 +157,9 @@ describe("Malformed MAPI responses", () => {
       const preview = await previewResources([[res as never, failoverInputs(target)]]);
       previewText = ((preview.checked[0] as FailoverInputs).plannedSteps ?? []).join(" | ");
     } catch (err) {
-      previewText = `preview threw: ${(err as Error).message}`;
+      // A refusal fails preview as a check failure on `state`: that is the refusal shown, not a crash.
+      const refusal = err instanceof CheckFailedError && err.failures.every((f) => f.property === "state" && f.reason.startsWith("Refused: "));
+      previewText = refusal ? err.message : `preview threw: ${(err as Error).message}`;
     }
     rec.see(`preview: ${previewText.slice(0, 300)}`);
 

@@ -58,14 +58,17 @@ describe("TLS fails closed", () => {
     const inputs: FailoverInputs = { link: "link-ab", primary: withCa(PRIMARY, pem), replica: withCa(REPLICA, pem), state: "failedOver", pollIntervalSeconds: 1, waitTimeoutSeconds: 5 };
     const before = await totalRequests();
     const res = new ResourceState<FailoverInputs, FailoverOutputs>("failover", failoverProvider);
-    const preview = await previewResources([[res as never, inputs]]);
-    const planned = ((preview.checked[0] as FailoverInputs).plannedSteps ?? []).join(" ");
+    // A refusal fails preview: its message is the refusal.
+    const planned = await previewResources([[res as never, inputs]]).then(
+      (preview) => ((preview.checked[0] as FailoverInputs).plannedSteps ?? []).join(" "),
+      (err: Error) => err.message,
+    );
     const up = await upResources([[res as never, inputs]]);
     const after = await totalRequests();
     rec.see(`preview: ${planned.slice(0, 260)}`);
     rec.see(`up: ${(up.error?.message ?? "succeeded").split("\n")[0].slice(0, 260)}`);
     rec.see(`requests answered: ${PRIMARY} ${after[PRIMARY] - before[PRIMARY]}, ${REPLICA} ${after[REPLICA] - before[REPLICA]}`);
-    expect(planned).toMatch(/^Refused: Neither system can be reached/);
+    expect(planned).toMatch(/^failover: state: Refused: Neither system can be reached/);
     expect(planned).toMatch(TLS_MESSAGE);
     expect(up.ok).toBe(false);
     expect(up.error?.message).toMatch(TLS_MESSAGE);

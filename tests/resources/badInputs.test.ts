@@ -80,6 +80,26 @@ describe("ReplicationFailover", () => {
       [{ property: "waitTimeoutSeconds", reason: "waitTimeoutSeconds must be a whole number from 1 to 604800; got -5" }],
     ],
     [
+      "negative maxDataLossSeconds",
+      (i) => (i.maxDataLossSeconds = -1),
+      [{ property: "maxDataLossSeconds", reason: "maxDataLossSeconds must be a whole number from 0 to 604800; got -1" }],
+    ],
+    [
+      "acceptDataLoss without its reason",
+      (i) => (i.acceptDataLoss = true),
+      [{ property: "acceptDataLossReason", reason: "acceptDataLossReason is required with acceptDataLoss: true (it is recorded in executedSteps)" }],
+    ],
+    [
+      "acceptDataLossReason without acceptDataLoss",
+      (i) => (i.acceptDataLossReason = "maintenance"),
+      [{ property: "acceptDataLossReason", reason: "acceptDataLossReason applies only with acceptDataLoss: true" }],
+    ],
+    [
+      "an empty acceptDataLossReason",
+      (i) => ((i.acceptDataLoss = true), (i.acceptDataLossReason = " ")),
+      [{ property: "acceptDataLossReason", reason: 'acceptDataLossReason must be a text of 1 to 500 characters saying why data may be left behind; got " "' }],
+    ],
+    [
       "the same system twice",
       (i) => (i.replica.endpoint = i.primary.endpoint),
       [{ property: "replica", reason: expect.stringMatching(/^primary and replica must be different systems; both are https:\/\/127\.0\.0\.1:\d+$/) }],
@@ -153,7 +173,7 @@ describe("ReplicationCertificateTrust", () => {
 });
 
 test("no MAPI request reached either system during all these checks", async () => {
-  expect(checksRun).toBe(15);
+  expect(checksRun).toBe(19);
   expect(await totals(env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 

@@ -17,6 +17,7 @@ import {
   routeCount,
   useProviderSuite,
   plan9,
+  wire,
   writeObjects,
 } from "./helpers";
 
@@ -52,7 +53,16 @@ test("live state matches the declaration: empty plan, no diff, nothing sent", as
   expect(preview.diff?.changes).toBe(false);
   // With HCP's DNS failover on, the plan has no client-redirect steps.
   const dns = await d.preview(declare("failedOver", { dnsFailover: true }));
-  expect(dns.checked.plannedSteps).toEqual(plan9(1));
+  // Both systems answer: a planned switchover, which waits for the replica before step 1; the plan ends
+  // with what the replica lacks (nothing here).
+  const [document, step1] = plan9(1);
+  expect(dns.checked.plannedSteps).toEqual([
+    document,
+    expect.stringMatching(/^Before step 1: planned switchover/),
+    expect.stringMatching(/^Before step 1: wait until hcp-b has everything/),
+    step1,
+    "Data behind: hcp-b is 0 objects, 0 bytes, 0 s behind hcp-a (read now)",
+  ]);
   expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
 });
 
@@ -65,7 +75,11 @@ test("failover with the primary down (split brain), recovery refused while it is
   const before = await changing(t.env.sc);
   const preview = await d.preview(declare("failedOver"));
   expect(preview.checked.plannedSteps?.slice(0, 3)).toEqual(plan9(1, 2));
-  expect(preview.checked.plannedSteps?.slice(3)).toEqual([expect.stringMatching(/^Warning: split brain: hcp-a \(primary\) does not answer/)]);
+  expect(preview.checked.plannedSteps?.slice(3)).toEqual([
+    expect.stringMatching(/^Warning: split brain: hcp-a \(primary\) does not answer/),
+    // The primary is down: the lag read by the last up, with its time.
+    expect.stringMatching(/^Data behind: hcp-a does not answer; last known: hcp-b was 0 objects, 0 bytes, 0 s behind hcp-a \(read at 20\d\d-.*Z\)$/),
+  ]);
   expect(preview.checked.splitBrainSuspected).toBe(true);
   expect(preview.checked.observedPhase).toBe("replicating");
   expect(preview.diff?.changes).toBe(true);
@@ -76,6 +90,16 @@ test("failover with the primary down (split brain), recovery refused while it is
     [1, "done"],
     [2, "noticed"],
   ]);
+  // RTO and RPO exposure: the primary was down, so the data behind is the reading kept from the last up.
+  expect(failedOver.outs.lastTransition).toEqual({
+    from: "replicating",
+    to: "failedOver",
+    startedAt: expect.stringMatching(/Z$/),
+    finishedAt: expect.stringMatching(/Z$/),
+    seconds: expect.any(Number),
+    dataBehindAtStart: { objects: 0, bytes: 0, seconds: 0, source: "last known", readAt: preview.checked.lastKnownLag?.readAt },
+  });
+  expect(Date.parse(failedOver.outs.lastTransition!.finishedAt)).toBeGreaterThanOrEqual(Date.parse(failedOver.outs.lastTransition!.startedAt));
   expect(failedOver.outs).toMatchObject({
     activeSystem: "replica",
     phase: "failedOver",
@@ -94,13 +118,18 @@ test("failover with the primary down (split brain), recovery refused while it is
   expect(again.diff?.changes).toBe(false);
 
   // Recovery needs the primary: refused in preview and in up, with the reason and the way forward.
-  const refusedPreview = await d.preview(declare("replicating"));
-  expect(refusedPreview.checked.plannedSteps).toHaveLength(1);
-  expect(refusedPreview.checked.plannedSteps?.[0]).toMatch(
-    /^Refused: hcp-a \(primary\) cannot be reached .*; data recovery onto it \(step 3 onwards\) needs it/,
-  );
+  // check fails (so preview and up fail before anything runs) with the refusal on `state`.
+  const refusedCheck = await d.checkRaw(declare("replicating"));
+  expect(refusedCheck.inputs).toBeUndefined();
+  expect(refusedCheck.failures).toEqual([
+    { property: "state", reason: expect.stringMatching(/^Refused: hcp-a \(primary\) cannot be reached .*; data recovery onto it \(step 3 onwards\) needs it\. Found: .* Expected: .* Way forward: /) },
+  ]);
+  await expect(d.preview(declare("replicating"))).rejects.toThrow(/check failures: state: Refused: hcp-a \(primary\) cannot be reached/);
+  // The executor refuses the same way when update runs anyway (the systems changed after check), and
+  // rejects in Pulumi's partial-state shape.
   const changingBeforeRefusal = await changing(t.env.sc);
-  const refused = await expectPartialState<FailoverOutputs>(() => d.up(declare("replicating")));
+  const refused = await expectPartialState<FailoverOutputs>(() => provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), wire(declare("replicating"))));
+  d.outputs = wire(refused.properties); // the engine records the partial state
   expect(refused.message).toContain("hcp-a (primary) cannot be reached");
   expect(refused.message).toContain("Found: phase failedOver; hcp-a (primary) unreachable");
   expect(refused.message).toContain('declare state "failedOver"');
@@ -144,6 +173,7 @@ test("failover with the primary down (split brain), recovery refused while it is
 
   t.logs.clear();
   const replicating = await d.up(declare("replicating"));
+  expect(replicating.outs.lastTransition).toMatchObject({ from: "recovering", to: "replicating", dataBehindAtStart: { source: "live", objects: expect.any(Number) } });
   expect(executed(replicating.outs)).toEqual([
     [7, "done"],
     [8, "done"],

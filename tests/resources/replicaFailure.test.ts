@@ -102,9 +102,10 @@ test("replica back with its configuration: resume only; suspended refused while 
   await failover.up(declare("suspended"));
   const during = await writeObjects(t.env.sc, PRIMARY, "media", "outage", 8);
   // While the replica is down, returning to replication is refused with the way forward.
-  const refused = await failover.preview(declare("replicating"));
-  expect(refused.checked.plannedSteps?.[0]).toMatch(/^Refused: hcp-b \(replica\) cannot be reached .*bringing it back into replication \(step 2 onwards\) needs it/);
-  expect(refused.checked.plannedSteps?.[0]).toContain('Keep state "suspended" while hcp-b (replica) is down');
+  // A refusal fails check (preview and up stop there), with the refusal on `state`.
+  const refused = await failover.checkRaw(declare("replicating"));
+  expect(refused.failures?.[0]).toMatchObject({ property: "state", reason: expect.stringMatching(/^Refused: hcp-b \(replica\) cannot be reached .*bringing it back into replication \(step 2 onwards\) needs it/) });
+  expect(refused.failures?.[0].reason).toContain('Keep state "suspended" while hcp-b (replica) is down');
 
   await t.env.sc.bringUp(REPLICA);
   const plan = await failover.preview(declare("replicating"));
@@ -118,6 +119,6 @@ test("replica back with its configuration: resume only; suspended refused while 
   }, 30_000);
 
   await failover.up(declare("failedOver"));
-  const wrong = await failover.preview(declare("suspended"));
-  expect(wrong.checked.plannedSteps?.[0]).toMatch(/^Refused: The replica-failure workflow keeps hcp-a \(primary\) active and has no step from failed over \(replica active\)/);
+  const wrong = await failover.checkRaw(declare("suspended"));
+  expect(wrong.failures?.[0]).toMatchObject({ property: "state", reason: expect.stringMatching(/^Refused: The replica-failure workflow keeps hcp-a \(primary\) active and has no step from failed over \(replica active\)/) });
 });

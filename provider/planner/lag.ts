@@ -1,0 +1,82 @@
+/**
+ * How far the replica is behind the primary while the link replicates (the data a failover would leave
+ * behind: the RPO exposure), and the reading a resource keeps between runs for when the primary is gone.
+ * Pure: data in, data out.
+ */
+import { STATUS_MESSAGES } from "../mapi/assumptions";
+import type { Observation, PlanOptions } from "./types";
+
+/** One reading of the replication lag primary -> replica. */
+export interface LagReading {
+  objects?: number;
+  bytes?: number;
+  /** Seconds between the replica's "up to date as of" and the reading (0 when nothing is pending). */
+  seconds?: number;
+  /** When the reading was taken (ISO 8601); a reading kept between runs keeps the time it was first seen. */
+  readAt: string;
+}
+
+/** The primary answers and is in contact with the replica: a lag read now is live. */
+export function primaryInContact(obs: Observation): boolean {
+  if (!obs.primary.reachable || !obs.primary.link) return false;
+  return obs.primary.link.statusMessage !== STATUS_MESSAGES.stalled;
+}
+
+/**
+ * The lag primary -> replica from the link statistics: what the primary still has to send (its own
+ * pending counts, else the replica's count of the remote side's). Undefined when the primary is out of
+ * contact or no statistics are reported.
+ */
+export function replicationLag(obs: Observation): LagReading | undefined {
+  if (!primaryInContact(obs)) return undefined;
+  const p = obs.primary.link?.statistics;
+  const r = obs.replica.reachable ? obs.replica.link?.statistics : undefined;
+  const objects = p?.objectsPending ?? r?.objectsPendingRemote;
+  const bytes = p?.bytesPending ?? r?.bytesPendingRemote;
+  const upToDate = p?.upToDateAsOfMillis ?? r?.upToDateAsOfMillis;
+  if (objects === undefined && bytes === undefined && upToDate === undefined) return undefined;
+  const reading: LagReading = { readAt: new Date(obs.now).toISOString() };
+  if (objects !== undefined) reading.objects = objects;
+  if (bytes !== undefined) reading.bytes = bytes;
+  // Nothing pending is up to date, whatever time the system reports as "up to date as of".
+  if (objects === 0 && bytes === 0) reading.seconds = 0;
+  else if (upToDate !== undefined) reading.seconds = Math.max(0, Math.round((obs.now - upToDate) / 1000));
+  return reading;
+}
+
+/** True when two readings say the same (their times aside). */
+export function sameLag(a: LagReading | undefined, b: LagReading | undefined): boolean {
+  return !!a && !!b && a.objects === b.objects && a.bytes === b.bytes && a.seconds === b.seconds;
+}
+
+/**
+ * The reading to keep: a new one only when it says something else, so that the kept reading (an input
+ * that `check` returns, pinned by a saved update plan) stays the same while the lag does.
+ */
+export function keepLag(kept: LagReading | undefined, now: LagReading | undefined): LagReading | undefined {
+  if (!now) return kept;
+  return sameLag(kept, now) ? kept : now;
+}
+
+/** `12 objects, 3.4 KB, 40 s`; `unknown` when nothing was reported. */
+export function lagFigures(lag: Omit<LagReading, "readAt">): string {
+  const parts: string[] = [];
+  if (lag.objects !== undefined) parts.push(`${lag.objects} object${lag.objects === 1 ? "" : "s"}`);
+  if (lag.bytes !== undefined) parts.push(`${lag.bytes} bytes`);
+  if (lag.seconds !== undefined) parts.push(`${lag.seconds} s`);
+  return parts.length > 0 ? parts.join(", ") : "unknown";
+}
+
+/**
+ * The plan's line on the data a failover leaves behind: live when the primary answers ("hcp-b is N
+ * objects, M s behind hcp-a"), else the last known reading with its time, else unknown.
+ */
+export function describeLagBeforeFailover(obs: Observation, kept: LagReading | undefined, opts: PlanOptions): string {
+  const P = opts.primaryName;
+  const R = opts.replicaName;
+  const live = replicationLag(obs);
+  if (live) return `Data behind: ${R} is ${lagFigures(live)} behind ${P} (read now)`;
+  const why = obs.primary.reachable ? `${P} cannot reach ${R}` : `${P} does not answer`;
+  if (kept) return `Data behind: ${why}; last known: ${R} was ${lagFigures(kept)} behind ${P} (read at ${kept.readAt})`;
+  return `Data behind: ${why}, and no earlier reading is known: what ${R} lacks is unknown`;
+}

@@ -1,0 +1,27 @@
+/**
+ * A system connection as a resource input: the password kept secret, and the CA certificate shown in
+ * previews only as a short fingerprint (`caSha256`). The PEM travels as a Pulumi secret: not because it is
+ * confidential, but because that is the one way to keep it out of `preview --diff`, which prints unchanged
+ * properties in full (`hideDiffs` hides a changed value only, and marks the path changed on every run).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fingerprintSha256 } from "../mapi/pem";
+import { secretSystem } from "./secrets";
+import type { HcpSystem } from "./system";
+
+/** The first 8 bytes of the CA certificate's SHA-256 fingerprint: enough for a reviewer to tell two apart. */
+export function shortFingerprint(pem: string | undefined): string | undefined {
+  if (pem === undefined) return undefined;
+  const full = fingerprintSha256(pem);
+  return full ? `${full.slice(0, 23)}…` : "not a PEM certificate";
+}
+
+export function systemInput(system: HcpSystem): HcpSystem & { caSha256?: pulumi.Input<string | undefined> } {
+  const secret = secretSystem(system);
+  if (system.caCertificate === undefined) return secret;
+  return {
+    ...secret,
+    caCertificate: pulumi.secret(system.caCertificate),
+    caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The zero-loss planned switchover against the simulator: with both systems up and in contact, failOver
+ * waits (with progress) until the replica has everything, after telling the operator to stop client
+ * writes; a wait that runs out of time refuses with the lag; acceptDataLoss skips the wait, its reason
+ * recorded in executedSteps.
+ */
+import { provider } from "../../provider/resources/failoverProvider";
+import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
+import { actionRoute, Driver, executed, expectPartialState, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
+
+const t = useProviderSuite();
+
+const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
+  link: LINK,
+  primary: t.env.a,
+  replica: t.env.b,
+  state,
+  pollIntervalSeconds: 1,
+  ...extra,
+});
+
+test("planned switchover: stop writes, wait until nothing is pending, then fail over; nothing is left behind", async () => {
+  const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
+  await d.up(declare("replicating"));
+  await t.env.sc.setTimeSpeed(0); // nothing replicates until the preview has seen the lag
+  const written = await writeObjects(t.env.sc, PRIMARY, "finance", "pending", 15);
+
+  const preview = await d.preview(declare("failedOver"));
+  expect(preview.checked.plannedSteps).toEqual([
+    "HCP System Management Help 9.x, Primary system failure workflow:",
+    "Before step 1: planned switchover (both systems answer): stop client writes to hcp-a (primary)",
+    "Before step 1: wait until hcp-b has everything hcp-a has (nothing pending), then fail over",
+    "1. On hcp-b (replica), fail over link link-ab",
+    "2. DNS failover is off: direct clients to write only to hcp-b (replica)",
+    expect.stringMatching(/^Data behind: hcp-b is 15 objects, \d+ bytes, \d+ s behind hcp-a \(read now\)$/),
+  ]);
+
+  await t.env.sc.setTimeSpeed(600);
+  const up = await d.up(declare("failedOver"));
+  expect(executed(up.outs)).toEqual([
+    [undefined, "noticed"],
+    [undefined, "done"],
+    [1, "done"],
+    [2, "noticed"],
+  ]);
+  expect(up.outs.executedSteps[0]).toMatchObject({ label: "before step 1", title: "planned switchover: stop client writes to hcp-a (primary) now" });
+  expect(t.logs.text()).toMatch(/Step \(before step 1\): wait until hcp-b has everything hcp-a has \(nothing pending\) \(.* left\): hcp-b is \d+ objects/);
+  expect(up.outs).toMatchObject({ phase: "failedOver", activeSystem: "replica", splitBrain: false });
+  expect(up.outs.lastTransition?.dataBehindAtStart).toMatchObject({ source: "live", objects: expect.any(Number) });
+  expect(await t.env.sc.listObjects(REPLICA, "finance")).toEqual(expect.arrayContaining(written));
+});
+
+test("a switchover wait that times out refuses with the lag; acceptDataLoss fails over at once and records why", async () => {
+  const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
+  await d.up(declare("replicating"));
+  await t.env.sc.setTimeSpeed(0);
+  try {
+    await writeObjects(t.env.sc, PRIMARY, "finance", "stuck", 3);
+    const checked = await d.check(declare("failedOver", { waitTimeoutSeconds: 2 }));
+    const refused = await expectPartialState<FailoverOutputs>(() => provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), checked));
+    expect(refused.message).toMatch(/^hcp-b did not catch up with hcp-a within 2s \(waitTimeoutSeconds\); failOver was not sent\. Found: hcp-b is 3 objects, \d+ bytes, \d+ s behind hcp-a\. /);
+    expect(refused.message).toContain("acceptDataLoss: true");
+    expect(refused.properties).toMatchObject({ phase: "replicating", executedSteps: [{ label: "before step 1", outcome: "noticed" }] });
+    expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(0);
+
+    // acceptDataLoss needs its reason, in check, before any request.
+    const noReason = await d.checkRaw(declare("failedOver", { acceptDataLoss: true }));
+    expect(noReason.failures).toEqual([{ property: "acceptDataLossReason", reason: expect.stringMatching(/required with acceptDataLoss: true/) }]);
+
+    const reason = "drill 42: the primary site is being evacuated";
+    const accepted = await d.up(declare("failedOver", { acceptDataLoss: true, acceptDataLossReason: reason }));
+    expect(accepted.checked.plannedSteps?.[1]).toBe(`Before step 1: data loss accepted (${reason}): failOver is sent without waiting for hcp-b to catch up`);
+    expect(executed(accepted.outs)).toEqual([
+      [undefined, "noticed"],
+      [1, "done"],
+      [2, "noticed"],
+    ]);
+    expect(accepted.outs.executedSteps[0].title).toContain(`reason: ${reason}`);
+    expect(accepted.outs.lastTransition?.dataBehindAtStart).toMatchObject({ objects: 3, source: "live" });
+  } finally {
+    await t.env.sc.setTimeSpeed(600);
+  }
+});
