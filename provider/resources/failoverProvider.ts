@@ -104,9 +104,13 @@ function refusalText(plan: Extract<Plan, { ok: false }>): string {
   return `Refused: ${planner.describeRefusal(plan.refusal)}`;
 }
 
-/** The plan's failOver step (step 1 of the primary-failure workflow), when it is to run. */
+/**
+ * The plan's failOver step (step 1 of the primary-failure workflow), when it is to run. The planned
+ * switchover and the lag line apply to active/passive links only: on an active/active link both systems
+ * stay read-write and data flows both ways, so there is no one side to drain first.
+ */
 function failOverStep(plan: Plan) {
-  return plan.ok ? plan.steps.find((s) => s.action === "failOver") : undefined;
+  return plan.ok ? plan.steps.find((s) => s.action === "failOver" && s.workflow === "primaryFailure") : undefined;
 }
 
 /**
