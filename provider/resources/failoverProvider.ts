@@ -143,9 +143,9 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       options: planOptions(inputs, { lastKnownPhase: history.lastKnownPhase, splitBrain }),
       observe: observeNow,
       runAction: async (side, action) => {
+        waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         // Failing over while the primary cannot be told leaves both sides read-write (split brain).
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable) splitBrain = true;
-        waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action);
         if (action === "failOver") failOverJustSent = true;
