@@ -226,11 +226,11 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
       options: planOptions(inputs, { ...memory, splitBrain }),
       observe: observeNow,
       runAction: async (side, action, spelling) => {
+        waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         // Failing over while the primary cannot be told leaves both sides read-write (split brain); both
         // sides of an active/active link are read-write anyway.
         const activeActive = !!lastObservation && isActiveActiveObservation(lastObservation);
         if (action === "failOver" && lastObservation && !lastObservation.primary.reachable && !activeActive) splitBrain = true;
-        waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         if (action === "beginRecovery") splitBrain = false;
         await clients[side].runLinkAction(inputs.link, action, spelling);
         if (action === "failOver" && !activeActive) failOverJustSent = true;
