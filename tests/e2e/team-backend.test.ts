@@ -2,7 +2,7 @@
  * Running it as a team: the demo stack lives on PostgreSQL (the Pulumi CLI's DIY `postgres://` backend, a
  * server of the test's own on loopback), and two operators with their own Pulumi homes share it and the
  * passphrase. While operator 1's recovery waits in step 8, operator 2's `up` is refused, naming who holds
- * the lock; operator 1's CLI is killed (kill -9 of its process group), the lock stays, operator 2 runs
+ * the lock; operator 1's CLI and its plugins are killed (kill -9 of their process groups), the lock stays, operator 2 runs
  * `pulumi cancel`, and the next `up` finishes the recovery without repeating an action.
  * A machine where PostgreSQL cannot be started fails this test with the reason.
  */
@@ -30,6 +30,50 @@ function operatorHome(cli: PulumiInstall, name: string): string {
   const plugins = path.join(cli.pulumiHome, "plugins");
   if (fs.existsSync(plugins)) fs.symlinkSync(plugins, path.join(home, "plugins"));
   return home;
+}
+
+/** `[pid, ppid, pgid]` of every live process. */
+function processTable(): Array<[number, number, number]> {
+  const rows: Array<[number, number, number]> = [];
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" "); // state ppid pgrp ...
+      rows.push([Number(pid), Number(fields[1]), Number(fields[2])]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return rows;
+}
+
+/**
+ * The operator's machine dies: SIGKILL to the CLI's process group and to those of its descendants (the CLI
+ * starts each plugin in a process group of its own, which would otherwise outlive it and keep acting).
+ */
+function killMachine(cliPid: number): void {
+  const table = processTable();
+  const tree = new Set([cliPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of table) if (tree.has(ppid) && !tree.has(pid)) grew = Boolean(tree.add(pid));
+  }
+  const groups = new Set(table.filter(([pid]) => tree.has(pid)).map(([, , pgid]) => pgid));
+  for (const pgid of groups) process.kill(-pgid, "SIGKILL");
+}
+
+/** Pids of live processes whose environment holds `text` (here: an operator's Pulumi home). */
+function processesWithEnv(text: string): number[] {
+  const found: number[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (/^\d+ \(.*\) Z/.test(status)) continue; // a zombie waiting for its parent
+      if (fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes(text)) found.push(Number(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
 }
 
 /** The error text of an `up` expected to fail (the test fails if it succeeds). */
@@ -105,8 +149,10 @@ describe("Running it as a team: one stack on PostgreSQL, two operators", () => {
     expect(refused).not.toContain(pg.url); // the backend URL's password is masked
 
     // Operator 1's machine dies: the lock stays in the shared database.
-    process.kill(-(first.pid as number), "SIGKILL");
+    killMachine(first.pid as number);
     expect(await exited).toBe("SIGKILL");
+    // The whole CLI went with it: language host, program and dynamic provider (nothing still polls or acts).
+    await waitFor("operator 1's processes to end", async () => (processesWithEnv(`PULUMI_HOME=${homes[0]}\0`).length === 0 ? true : undefined), 10_000);
     expect(await pg.query(locksSql)).toEqual([expect.stringMatching(new RegExp(`/\\.pulumi/locks/organization/[^/]+/${stackName}/[^/]+\\.json$`))]);
     expect(await refusal(two.up())).toMatch(/currently locked/);
 
