@@ -2,8 +2,8 @@
  * Running it as a team: the demo stack lives on PostgreSQL (the Pulumi CLI's DIY `postgres://` backend, a
  * server of the test's own on loopback), and two operators with their own Pulumi homes share it and the
  * passphrase. While operator 1's recovery waits in step 8, operator 2's `up` is refused, naming who holds
- * the lock; operator 1's CLI and its plugins are killed (kill -9 of their process groups), the lock stays, operator 2 runs
- * `pulumi cancel`, and the next `up` finishes the recovery without repeating an action.
+ * the lock; operator 1's CLI and its plugins are killed (kill -9 of their process groups), the lock stays,
+ * operator 2 runs `pulumi cancel`, and the next `up` finishes the recovery without repeating an action.
  * A machine where PostgreSQL cannot be started fails this test with the reason.
  */
 import { ChildProcess, spawn } from "child_process";
