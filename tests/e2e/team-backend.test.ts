@@ -92,16 +92,17 @@ describe("Running it as a team: one stack on PostgreSQL, two operators", () => {
   let one: LocalStack;
   let two: auto.Stack;
   const homes: string[] = [];
+  let first: ChildProcess | undefined;
 
   beforeAll(async () => {
     cli = await ensurePulumi(); // fails (never skips) with the bootstrap's reason when no CLI can be had
     pg = await startPostgres(); // fails with the reason when the server is not installed or does not start
-    // A slow clock and slow replication: recovery of the outage's objects waits in step 8.
+    // A slow clock, slow replication and a threshold of 0 s: recovery waits in step 8 while any object is behind.
     sim = await startSimulator({ ...defaultConfig(), timeSpeed: 1, replicationRate: { objectsPerSecond: 0.05 } });
     control = new SimulatorClient(sim);
     const shared = { PULUMI_BACKEND_URL: pg.url, PULUMI_CONFIG_PASSPHRASE: passphrase };
     homes.push(operatorHome(cli, "one"), operatorHome(cli, "two"));
-    one = await createDemoStack({ sim, stackName, passphrase, env: shared, pulumiHome: homes[0], config: { state: "failedOver", completeRecoveryWhenBehindSeconds: "5" } });
+    one = await createDemoStack({ sim, stackName, passphrase, env: shared, pulumiHome: homes[0], config: { state: "failedOver", completeRecoveryWhenBehindSeconds: "0" } });
     // Operator 2: the same project directory (the stack config comes from git), its own home, the same backend.
     const workDir = one.stack.workspace.workDir;
     two = await auto.LocalWorkspace.selectStack(
@@ -111,6 +112,7 @@ describe("Running it as a team: one stack on PostgreSQL, two operators", () => {
   }, 10 * 60 * 1000);
 
   afterAll(async () => {
+    if (first?.pid && first.exitCode === null && first.signalCode === null) killMachine(first.pid); // a failed run leaves nothing behind
     await two?.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
     one?.cleanup();
     await sim?.stop();
@@ -126,15 +128,16 @@ describe("Running it as a team: one stack on PostgreSQL, two operators", () => {
 
     // Operator 1's recovery, run as they would from a shell: the CLI leads its own process group.
     const output: string[] = [];
-    const first: ChildProcess = spawn(path.join(cli.bin, "pulumi"), ["up", "--yes", "--skip-preview", "--stack", stackName], {
+    const cli1 = spawn(path.join(cli.bin, "pulumi"), ["up", "--yes", "--skip-preview", "--stack", stackName], {
       cwd: one.stack.workspace.workDir,
       env: { ...process.env, ...one.env },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    first.stdout?.on("data", (c: Buffer) => output.push(c.toString()));
-    first.stderr?.on("data", (c: Buffer) => output.push(c.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => first.on("exit", (_code, signal) => resolve(signal)));
+    first = cli1;
+    cli1.stdout.on("data", (c: Buffer) => output.push(c.toString()));
+    cli1.stderr.on("data", (c: Buffer) => output.push(c.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => cli1.on("exit", (_code, signal) => resolve(signal)));
     const beginRecovery = async () => (await control.requestCounts("hcp-b")).byRoute[action("beginRecovery")];
     await waitFor("operator 1's up to begin recovery (step 7)", async () => ((await beginRecovery()) ? true : undefined), 90_000).catch((err: Error) => {
       throw new Error(`${err.message}; its output:\n${output.join("")}`);
@@ -145,11 +148,11 @@ describe("Running it as a team: one stack on PostgreSQL, two operators", () => {
     const refused = await refusal(two.up());
     expect(refused).toMatch(/the stack is currently locked by 1 lock\(s\)/);
     const holder = /created by (\S+)@(\S+) \(pid (\d+)\)/.exec(refused);
-    expect(holder?.slice(1)).toEqual([os.userInfo().username, os.hostname(), String(first.pid)]);
+    expect(holder?.slice(1)).toEqual([os.userInfo().username, os.hostname(), String(cli1.pid)]);
     expect(refused).not.toContain(pg.url); // the backend URL's password is masked
 
     // Operator 1's machine dies: the lock stays in the shared database.
-    killMachine(first.pid as number);
+    killMachine(cli1.pid as number);
     expect(await exited).toBe("SIGKILL");
     // The whole CLI went with it: language host, program and dynamic provider (nothing still polls or acts).
     await waitFor("operator 1's processes to end", async () => (processesWithEnv(`PULUMI_HOME=${homes[0]}\0`).length === 0 ? true : undefined), 10_000);
