@@ -16,6 +16,9 @@ export interface DemoStackOptions {
   redirectLog?: string;
   /** Extra plain config values (e.g. waitTimeoutSeconds). */
   config?: Record<string, string>;
+  /** Extra environment of the CLI (e.g. PULUMI_BACKEND_URL for a shared backend) and its own Pulumi home. */
+  env?: Record<string, string>;
+  pulumiHome?: string;
 }
 
 export const redirectScript = path.join(projectRoot, "examples/active-passive/redirect-clients.sh");
@@ -32,7 +35,8 @@ export async function createDemoStack(options: DemoStackOptions): Promise<LocalS
   const replica = find(replicaName);
   const local = await createLocalStack(projectRoot, options.stackName ?? "demo", {
     passphrase: options.passphrase ?? "demo-passphrase",
-    env: options.redirectLog ? { REDIRECT_LOG: options.redirectLog } : {},
+    env: { ...(options.redirectLog ? { REDIRECT_LOG: options.redirectLog } : {}), ...options.env },
+    pulumiHome: options.pulumiHome,
   });
   const plain: Record<string, string> = {
     primaryName,

@@ -57,19 +57,23 @@ export interface LocalStack {
   cleanup(): void;
 }
 
-/** A stack of the directory program `workDir` on a fresh file backend in a temporary directory. */
-export async function createLocalStack(workDir: string, stackName: string, options: { passphrase: string; env?: Record<string, string> }): Promise<LocalStack> {
+/**
+ * A stack of the directory program `workDir` on a fresh file backend in a temporary directory (or on the
+ * backend `env.PULUMI_BACKEND_URL` names), with the bootstrap's Pulumi home unless `pulumiHome` is given.
+ */
+export async function createLocalStack(workDir: string, stackName: string, options: { passphrase: string; env?: Record<string, string>; pulumiHome?: string }): Promise<LocalStack> {
   const cli = await ensurePulumi();
+  const pulumiHome = options.pulumiHome ?? cli.pulumiHome;
   const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-pulumi-backend-"));
   const env: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: options.passphrase,
     PULUMI_SKIP_UPDATE_CHECK: "1",
-    PULUMI_HOME: cli.pulumiHome,
+    PULUMI_HOME: pulumiHome,
     PATH: `${cli.bin}:${process.env.PATH ?? ""}`,
     ...options.env,
   };
   const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(cli.bin), skipVersionCheck: true });
-  const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName, workDir }, { workDir, pulumiHome: cli.pulumiHome, envVars: env, pulumiCommand });
+  const stack = await auto.LocalWorkspace.createOrSelectStack({ stackName, workDir }, { workDir, pulumiHome, envVars: env, pulumiCommand });
   return { stack, backendDir, env, cleanup: () => fs.rmSync(backendDir, { recursive: true, force: true }) };
 }

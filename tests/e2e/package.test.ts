@@ -1,0 +1,148 @@
+/**
+ * The package as a user gets it: `npm pack` holds only the library, the simulator, its bin, types, the README
+ * and the LICENSE; installed (offline, from the npm cache) into a fresh TypeScript Pulumi program outside the
+ * repository, its simulator starts with `npx hcp-simulator`, and the real Pulumi CLI previews and runs a
+ * failover with it.
+ */
+import { ChildProcess, execFile, spawn } from "child_process";
+import { builtinModules } from "module";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { DEFAULT_PASSWORD, type RunningSimulator } from "../../simulator";
+import { SimulatorClient } from "../../simulator/controlClient";
+import { ensurePulumi, projectRoot, testPassphrase, type PulumiInstall } from "../helpers/pulumiCli";
+
+const exec = promisify(execFile);
+const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { name: string; dependencies: Record<string, string> };
+const installedVersion = (name: string): string => (JSON.parse(fs.readFileSync(path.join(projectRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+
+let tarball: { filename: string; files: string[] };
+let work: string;
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-package-"));
+  // dist/ is built by `npm test`'s pretest; --ignore-scripts skips a second compile.
+  const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024 });
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = { filename: path.join(work, packed.filename), files: packed.files.map((f) => f.path) };
+}, 120_000);
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("npm pack", () => {
+  it("holds only the library, the simulator and its bin, types, README and LICENSE", () => {
+    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|README\.md$|LICENSE$|package\.json$)/;
+    expect(tarball.files.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(tarball.files).toEqual(
+      expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts"]),
+    );
+    expect(fs.readFileSync(path.join(projectRoot, "LICENSE"), "utf8")).toMatch(/^Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS\n$/);
+  });
+
+  it("every require in the packed code resolves to a packed file, a dependency or a Node.js module", () => {
+    const packed = new Set(tarball.files);
+    const outside: string[] = [];
+    for (const file of tarball.files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
+      const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
+      for (const [, spec] of text.matchAll(/(?:require\(|from |import\()"([^"]+)"/g)) {
+        if (spec.startsWith(".")) {
+          const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+          if (![target, `${target}.js`, `${target}.d.ts`, `${target}/index.js`].some((t) => packed.has(t))) outside.push(`${file} -> ${spec}`);
+        } else {
+          const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+          if (!(name in pkg.dependencies) && !builtinModules.includes(name.replace(/^node:/, ""))) outside.push(`${file} -> ${spec}`);
+        }
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+});
+
+describe("installed into a fresh TypeScript Pulumi program", () => {
+  let cli: PulumiInstall;
+  let program: string;
+  let simulator: ChildProcess | undefined;
+  let env: NodeJS.ProcessEnv;
+  const pulumi = (args: string[]) => exec(path.join(cli.bin, "pulumi"), args, { cwd: program, env, maxBuffer: 64 * 1024 * 1024 });
+
+  beforeAll(async () => {
+    cli = await ensurePulumi(); // fails (never skips) with the bootstrap's reason when no CLI can be had
+    program = path.join(work, "program");
+    fs.mkdirSync(program);
+    for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(__dirname, "fixtures/installed", f), path.join(program, f));
+    fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "hcp-installed", version: "1.0.0", private: true }, null, 2));
+    const deps = [tarball.filename, ...["@pulumi/pulumi", "typescript", "@types/node"].map((d) => `${d}@${installedVersion(d)}`)];
+    await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...deps], { cwd: program, maxBuffer: 64 * 1024 * 1024 });
+    env = {
+      ...process.env,
+      PATH: `${cli.bin}:${process.env.PATH ?? ""}`,
+      PULUMI_HOME: cli.pulumiHome,
+      PULUMI_BACKEND_URL: `file://${path.join(work, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: testPassphrase,
+      PULUMI_SKIP_UPDATE_CHECK: "1",
+    };
+    fs.mkdirSync(path.join(work, "backend"));
+  }, 5 * 60 * 1000);
+  afterAll(() => {
+    if (simulator?.pid) process.kill(-simulator.pid, "SIGTERM");
+  });
+
+  it("previews the failover plan and fails over with the simulator from the package", async () => {
+    // Nothing in the program resolves into the repository.
+    expect(fs.realpathSync(require.resolve("pulumi-hcp-replication", { paths: [program] }))).toBe(path.join(fs.realpathSync(program), "node_modules/pulumi-hcp-replication/dist/provider/index.js"));
+
+    simulator = spawn("npx", ["--no", "--", "hcp-simulator", "--time-speed", "600"], { cwd: program, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const sim = fromBanner(await simulatorBanner(simulator));
+    const endpoint = (name: string) => new SimulatorClient(sim).system(name).endpoint;
+    const caFile = sim.caFile;
+
+    await pulumi(["stack", "init", "installed"]);
+    const plain = { primaryEndpoint: endpoint("hcp-a"), replicaEndpoint: endpoint("hcp-b"), username: "admin", caFile, state: "failedOver" };
+    await pulumi(["config", "set-all", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--secret", `password=${DEFAULT_PASSWORD}`]);
+
+    const preview = await pulumi(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/\+ pulumi-nodejs:dynamic\S*ReplicationFailover/);
+    expect(preview.stdout).toMatch(/1\. On hcp-b \(replica\), fail over link link-ab/);
+
+    const up = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.stdout).toMatch(/Resources:\s+\+ 3 created/);
+    const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, string>;
+    expect(outputs).toMatchObject({ activeSystem: "replica", replicaAccess: "read-write" });
+    const state = await new SimulatorClient(sim).state("hcp-b");
+    expect(state.tenants.map((t) => t.access)).toEqual(state.tenants.map(() => "read-write"));
+
+  }, 5 * 60 * 1000);
+});
+
+/** The running simulator as its banner describes it (systems, control URLs, CA file); the default account. */
+function fromBanner(banner: string): RunningSimulator {
+  const systems = [...banner.matchAll(/^ {2}(\S+): (https:\/\/\S+) .*\n {4}control: (\S+)$/gm)].map(([, name, endpoint, controlUrl]) => ({
+    name,
+    endpoint,
+    controlUrl,
+    caFile: /CA certificate: (\S+)/.exec(banner)?.[1] ?? "",
+    username: "admin",
+    password: DEFAULT_PASSWORD,
+  }));
+  if (systems.length < 2 || !systems[0].caFile) throw new Error(`unexpected simulator banner:\n${banner}`);
+  return { systems, caFile: systems[0].caFile, controlEndpoint: /control endpoint: (\S+)/.exec(banner)?.[1], stop: async () => undefined };
+}
+
+/** The simulator's startup lines, up to "Press Ctrl-C"; fails with what it printed if it exits first. */
+function simulatorBanner(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`npx hcp-simulator printed no banner in 60 s:\n${out}`)), 60_000);
+    const take = (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      if (out.includes("Press Ctrl-C")) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    };
+    child.stdout?.on("data", take);
+    child.stderr?.on("data", take);
+    child.on("exit", (code) => reject(new Error(`npx hcp-simulator exited (${code}):\n${out}`)));
+  });
+}
