@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   }
 
   if (sections.has("site")) {
-    log(`\n== 4. Whole-site failover: ${Math.max(...links)} links against one (real CLI, ${reps} repetitions)`);
+    log(`\n== 6. Whole-site failover: ${Math.max(...links)} links against one (real CLI, ${reps} repetitions)`);
     results.site = await runSiteBench(reps, Math.max(...links), log);
   }
   if (sections.has("outage")) {

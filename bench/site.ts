@@ -113,7 +113,7 @@ async function fetchReset(sim: RunningSimulator): Promise<void> {
   });
 }
 
-const SITE_HEADING = "## 5. Whole-site failover";
+const SITE_HEADING = "## 6. Whole-site failover";
 
 /**
  * docs/benchmarks.md with this section replaced (or added): a run of the site section alone
