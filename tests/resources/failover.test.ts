@@ -20,17 +20,11 @@ import {
   wire,
   writeObjects,
 } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 const t = useProviderSuite();
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: LINK,
-  primary: t.env.a,
-  replica: t.env.b,
-  state,
-  pollIntervalSeconds: 1,
-  ...extra,
-});
+const declare = failoverDeclarer(t);
 
 const failover = () => new Driver<FailoverInputs, FailoverOutputs>(provider);
 

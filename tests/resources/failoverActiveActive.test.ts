@@ -7,6 +7,7 @@ import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import { defaultConfig } from "../../simulator";
 import { actionRoute, changing, Driver, eventually, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 const AA = "link-aa";
 const TENANT = "shared";
@@ -17,14 +18,7 @@ const t = useProviderSuite(() => ({
   ],
 }));
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: AA,
-  primary: t.env.a,
-  replica: t.env.b,
-  state,
-  pollIntervalSeconds: 1,
-  ...extra,
-});
+const declare = failoverDeclarer(t, () => ({ link: AA }));
 const failover = () => new Driver<FailoverInputs, FailoverOutputs>(provider);
 const numbers = (outs: FailoverOutputs) => outs.executedSteps.map((s) => [s.label, s.outcome]);
 

@@ -10,6 +10,7 @@ import { startSimulator, defaultConfig, type RunningSimulator, type SimulatorCon
 import { SimulatorClient } from "../../simulator/controlClient";
 import { MapiClient } from "../../provider/mapi/client";
 import type { SystemConnection } from "../../provider/resources/system";
+import type { FailoverInputs } from "../../provider/resources/replicationFailover";
 import { processReachability } from "../../provider/mapi/reachability";
 import { resetCancellation } from "../../provider/resources/cancellation";
 
@@ -366,4 +367,20 @@ export function useProviderSuite(overrides: () => Partial<SimulatorConfig> = () 
     expect(suite.logs.text()).not.toContain(suite.env.a.password);
   });
   return suite;
+}
+
+/**
+ * ReplicationFailover declarations on the suite's two systems: link LINK, polls every second, then
+ * `base()` (read when called: the systems exist only once the suite has started), then `extra`.
+ */
+export function failoverDeclarer(suite: ProviderSuite, base: () => Partial<FailoverInputs> = () => ({})) {
+  return (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
+    link: LINK,
+    primary: suite.env.a,
+    replica: suite.env.b,
+    state,
+    pollIntervalSeconds: 1,
+    ...base(),
+    ...extra,
+  });
 }

@@ -14,20 +14,14 @@ import type { LinkInputs, LinkOutputs } from "../../provider/resources/replicati
 import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
 import type { SystemConnection } from "../../provider/resources/system";
 import { actionRoute, Driver, eventually, executed, expectPartialState, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 const t = useProviderSuite();
 
 /** Connections with a short connect timeout, as an operator may set for a drill. */
 const fast = (c: SystemConnection): SystemConnection => ({ ...c, connectTimeoutSeconds: 1 });
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: LINK,
-  primary: fast(t.env.a),
-  replica: fast(t.env.b),
-  state,
-  pollIntervalSeconds: 1,
-  ...extra,
-});
+const declare = failoverDeclarer(t, () => ({ primary: fast(t.env.a), replica: fast(t.env.b) }));
 
 test("a black-holed primary: every resource of the run learns it from one connect attempt; the failover goes ahead", async () => {
   const bTrustsA = new Driver<TrustInputs, TrustOutputs>(trustProvider);

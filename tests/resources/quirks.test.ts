@@ -9,6 +9,7 @@ import { provider as trustProvider } from "../../provider/resources/certificateT
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
 import { actionRoute, Driver, eventually, executed, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 // hcp-b refuses beginRecovery for 20 simulated minutes (2 real seconds at 600x) after a trusted certificate upload.
 // Both systems also have a monitor-only account.
@@ -18,15 +19,7 @@ const t = useProviderSuite(() => ({
   users: [...defaultUsers(), { username: "watcher", password: "watcher-password", roles: ["MONITOR"] }],
 }));
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: LINK,
-  primary: t.env.a,
-  replica: t.env.b,
-  state,
-  pollIntervalSeconds: 1,
-  waitTimeoutSeconds: 60,
-  ...extra,
-});
+const declare = failoverDeclarer(t, () => ({ waitTimeoutSeconds: 60 }));
 
 test("beginRecovery refused after a certificate upload: the failover retries with progress, then recovers", async () => {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);

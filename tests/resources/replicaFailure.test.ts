@@ -8,18 +8,12 @@ import { provider as failoverProvider } from "../../provider/resources/failoverP
 import { provider as trustProvider } from "../../provider/resources/certificateTrustProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import type { TrustInputs, TrustOutputs } from "../../provider/resources/replicationCertificateTrust";
-import { actionRoute, Driver, eventually, executed, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
+import { actionRoute, Driver, eventually, executed, PRIMARY, REPLICA, routeCount, useProviderSuite, writeObjects } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 const t = useProviderSuite();
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: LINK,
-  primary: t.env.a,
-  replica: t.env.b,
-  state,
-  pollIntervalSeconds: 1,
-  ...extra,
-});
+const declare = failoverDeclarer(t);
 
 async function healthyStack() {
   const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);

@@ -6,18 +6,12 @@
  */
 import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
-import { actionRoute, Driver, executed, expectPartialState, LINK, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
+import { actionRoute, Driver, executed, expectPartialState, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
+import { failoverDeclarer } from "./helpers";
 
 const t = useProviderSuite();
 
-const declare = (state: FailoverInputs["state"], extra: Partial<FailoverInputs> = {}): FailoverInputs => ({
-  link: LINK,
-  primary: t.env.a,
-  replica: t.env.b,
-  state,
-  pollIntervalSeconds: 1,
-  ...extra,
-});
+const declare = failoverDeclarer(t);
 
 test("planned switchover: stop writes, wait until nothing is pending, then fail over; nothing is left behind", async () => {
   const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
