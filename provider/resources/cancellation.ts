@@ -24,6 +24,12 @@ const listeners = new Set<() => void>();
 
 type GrpcServerPrototype = { _retrieveHandler?: (path: string) => unknown };
 
+/**
+ * The gRPC library of the dynamic-provider host, loaded through the host's own `require` (it lives inside
+ * @pulumi/pulumi): the server to watch is that instance, so this package does not depend on it itself.
+ */
+const HOST_GRPC_MODULE = "@grpc/grpc-js";
+
 /** Starts watching for the engine's Cancel (once per process). Returns whether it can be seen. */
 export function watchForCancel(): boolean {
   if (watchState !== undefined) return watchState;
@@ -31,7 +37,7 @@ export function watchForCancel(): boolean {
   const main = require.main;
   if (!main || !/dynamic-provider/.test(main.filename)) return false;
   try {
-    const grpc = main.require("@grpc/grpc-js") as { Server?: { prototype: GrpcServerPrototype } };
+    const grpc = main.require(HOST_GRPC_MODULE) as { Server?: { prototype: GrpcServerPrototype } };
     const proto = grpc.Server?.prototype;
     const original = proto?._retrieveHandler;
     if (!proto || typeof original !== "function") return false;

@@ -32,7 +32,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe("npm pack", () => {
   it("holds only the library, the simulator and its bin, types, README and LICENSE", () => {
-    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|README\.md$|LICENSE$|package\.json$)/;
+    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|bin\/hcp-drill-report\.js$|README\.md$|LICENSE$|package\.json$)/;
     expect(tarball.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(tarball.files).toEqual(
       expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts"]),
