@@ -1,5 +1,5 @@
 /**
- * One Ctrl-C through the real Pulumi CLI: `pulumi up` of the demo program waits in step 8 of a recovery;
+ * One Ctrl-C through the real Pulumi CLI: `pulumi up` of the demo program waits in step 7 of a recovery (9.x numbering);
  * SIGINT goes to the CLI's process group, as a terminal sends it. The CLI cancels and the engine sends
  * the provider its Cancel (see provider/resources/cancellation.ts). Checked: the CLI exits within a bound,
  * the state has no pending operations and records the link in phase recovering, and the next `up`
@@ -24,7 +24,7 @@ let drill: CliDrill;
 
 beforeAll(async () => {
   await ensurePulumi(); // fails (never skips) with the bootstrap's reason when no CLI can be had
-  // Slow replication at real time: step 8 waits for minutes unless stopped.
+  // Slow replication at real time: step 7 waits for minutes unless stopped.
   drill = await startCliDrill("faults-ctrl-c", simConfig({ replicationRate: { objectsPerSecond: 0.01 } }), new Capture(), {
     completeRecoveryWhenBehindSeconds: "60",
     pollIntervalSeconds: "2",
@@ -55,22 +55,22 @@ function cliUp(): { pid: number; output: () => string; exited: Promise<{ code: n
   return { pid: child.pid as number, output: () => Buffer.concat(chunks).toString("utf8"), exited };
 }
 
-test("one Ctrl-C in the step-8 wait: the CLI exits promptly, no pending operations, the next up continues without a second beginRecovery", async () => {
+test("one Ctrl-C in the step-7 wait (the 9.x table): the CLI exits promptly, no pending operations, the next up continues without a second beginRecovery", async () => {
   const rec = record(
-    "one Ctrl-C in the step-8 wait: the CLI exits promptly, no pending operations, the next up continues without a second beginRecovery",
+    "one Ctrl-C in the step-7 wait (the 9.x table): the CLI exits promptly, no pending operations, the next up continues without a second beginRecovery",
     `CLI exits within ${EXIT_BOUND_MS / 1000} s of SIGINT; no pending_operations; phase recovering recorded; next up: beginRecovery 0, completeRecovery 1, replicating`,
   );
   const { sc } = drill.sim;
   for (let i = 0; i < 4; i++) await sc.putObject(REPLICA, "finance", `ctrl-c-${i}.txt`, `written while failed over #${i}`);
-  await drill.sim.advanceClock(3 * 3600 * 1000); // three hours behind: step 8 waits
+  await drill.sim.advanceClock(3 * 3600 * 1000); // three hours behind: step 7 waits
   await drill.stack.setConfig("state", { value: "replicating" });
   await drill.sim.control("DELETE", "/_sim/requests");
 
   const up = cliUp();
   await waitUntil("beginRecovery to be sent", async () => (((await sc.requestCounts(REPLICA)).byRoute[BEGIN] ?? 0) > 0 ? true : undefined), 180_000, 200);
   const pollsAtBegin = (await sc.requestCounts(REPLICA)).byRoute[POLL] ?? 0;
-  // Two polls after beginRecovery: step 8 is waiting.
-  await waitUntil("step 8 to poll", async () => (((await sc.requestCounts(REPLICA)).byRoute[POLL] ?? 0) >= pollsAtBegin + 2 ? true : undefined), 60_000, 200);
+  // Two polls after beginRecovery: step 7 is waiting.
+  await waitUntil("step 7 to poll", async () => (((await sc.requestCounts(REPLICA)).byRoute[POLL] ?? 0) >= pollsAtBegin + 2 ? true : undefined), 60_000, 200);
   const pressed = Date.now();
   process.kill(-up.pid, "SIGINT");
   let giveUp: NodeJS.Timeout | undefined;
@@ -84,7 +84,7 @@ test("one Ctrl-C in the step-8 wait: the CLI exits promptly, no pending operatio
   expect(exit).toBeDefined();
   expect((exit as { at: number }).at - pressed).toBeLessThan(EXIT_BOUND_MS);
   expect(text).toMatch(/\^C received; cancelling/);
-  expect(text).toMatch(/Stopped by Ctrl-C while step 8 was waiting/);
+  expect(text).toMatch(/Stopped by Ctrl-C while step 7 was waiting/);
 
   const state = (await drill.stack.exportStack()) as { deployment: { pending_operations?: unknown[]; resources?: Array<{ type: string; outputs?: Record<string, unknown> }> } };
   const pending = state.deployment.pending_operations ?? [];
