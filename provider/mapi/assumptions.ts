@@ -51,6 +51,16 @@ export const LIST_SHAPES = {
  */
 export const CANDIDATES_EMPTY_DIRECTORIES_UNLISTED = true;
 
+/**
+ * A system that answers completes a new connection's TCP connect and TLS handshake on its MAPI port within
+ * this many milliseconds: one lost SYN (resent after 1 s) plus a handshake over a WAN path of up to about
+ * 150 ms round trip. One that does not is treated as not answering (and re-probed later); the default of
+ * `HcpSystem.connectTimeoutSeconds`, which a slower path raises. Treating a slow live primary as down
+ * costs the planned switchover (failOver goes out at once, as the documented workflow sends it), never an
+ * action the workflow does not have.
+ */
+export const LIVE_SYSTEM_CONNECT_MS = 1500;
+
 /** A single object in JSON has no root (`{"name":"l1",…}`); `{"link":{…}}` is accepted too. */
 export const JSON_SINGLE_OBJECT_HAS_ROOT = false;
 

@@ -12,7 +12,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from "node:tls";
 import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
-import { ACTION_SPELLINGS, CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, SERVER_CERTIFICATE_ID } from "./assumptions";
+import { ACTION_SPELLINGS, CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, LIVE_SYSTEM_CONNECT_MS, SERVER_CERTIFICATE_ID } from "./assumptions";
 import { authorizationHeader } from "./auth";
 import {
   MapiConfigError,
@@ -73,7 +73,8 @@ export interface MapiClientOptions {
   timeoutMs?: number;
   /**
    * Time allowed for a new connection's TCP connect and TLS handshake, apart from `timeoutMs`: a system
-   * that accepts nothing or answers nothing (a dead site) costs this, not `timeoutMs`. Default 5000.
+   * that accepts nothing or answers nothing (a dead site) costs this, not `timeoutMs`. Default
+   * {@link LIVE_SYSTEM_CONNECT_MS} (1500).
    */
   connectTimeoutMs?: number;
   /**
@@ -150,14 +151,23 @@ const CONNECT_FAILURE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH",
 /** Marks the error an agent raises when a connection's TCP connect and TLS handshake took too long. */
 const CONNECT_TIMEOUT = Symbol("connectTimeout");
 
+function connectTimeoutError(ms: number): Error {
+  return Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
+}
+
+/** How often a connection attempt looks whether another process of the deployment gave up on the system. */
+const SHARED_FAILURE_POLL_MS = 50;
+
 /**
  * An HTTPS agent whose new connections must complete the TCP connect and the TLS handshake within
- * `connectTimeoutMs`: a socket that connects but never gets a server hello is caught too.
+ * `connectTimeoutMs`: a socket that connects but never gets a server hello is caught too. An attempt also
+ * ends early once `sharedFailure` reports that this deployment's program gave up on the system.
  */
 class ConnectTimeoutAgent extends Agent {
   constructor(
     options: ConstructorParameters<typeof Agent>[0],
     private readonly connectTimeoutMs: number,
+    private readonly sharedFailure: () => unknown = () => undefined,
   ) {
     super(options);
   }
@@ -172,15 +182,18 @@ class ConnectTimeoutAgent extends Agent {
     const timer = setTimeout(
       () =>
         setImmediate(() => {
-          if (secure || socket.destroyed) return;
-          const error = Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
-          socket.destroy(error);
+          if (!secure && !socket.destroyed) socket.destroy(connectTimeoutError(ms));
         }),
       ms,
     );
+    const shared = setInterval(() => {
+      if (!secure && !socket.destroyed && this.sharedFailure()) socket.destroy(connectTimeoutError(ms));
+    }, SHARED_FAILURE_POLL_MS);
+    shared.unref();
     const done = () => {
       secure = true;
       clearTimeout(timer);
+      clearInterval(shared);
     };
     socket.once("secureConnect", done);
     socket.once("close", done);
@@ -189,6 +202,11 @@ class ConnectTimeoutAgent extends Agent {
 }
 
 const PEM_ACCEPT = "application/x-pem-file, text/plain;q=0.9, */*;q=0.8";
+
+/** Milliseconds as seconds for a message: "1.5", "5", "30". */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
 
 function seg(value: string): string {
   return encodeURIComponent(value);
@@ -227,7 +245,7 @@ export class MapiClient {
       throw new MapiConfigError("format", `must be "json" or "xml" (got ${JSON.stringify(options.format)})`);
     }
     this.#timeoutMs = positiveNumber("timeoutMs", options.timeoutMs, 30000);
-    this.#connectTimeoutMs = positiveNumber("connectTimeoutMs", options.connectTimeoutMs, 5000);
+    this.#connectTimeoutMs = positiveNumber("connectTimeoutMs", options.connectTimeoutMs, LIVE_SYSTEM_CONNECT_MS);
     this.#slowNoticeMs = positiveNumber("slowNoticeMs", options.slowNoticeMs, 8000);
     this.#reachability = options.reachability;
     this.#onSlowRequest = options.onSlowRequest;
@@ -250,7 +268,8 @@ export class MapiClient {
       rejectUnauthorized: !skip,
       ...(options.caCertificate ? { secureContext: secureContextTrusting(options.caCertificate) } : {}),
     };
-    this.#agent = new ConnectTimeoutAgent({ keepAlive: true, ...tlsOptions }, this.#connectTimeoutMs);
+    const sharedFailure = () => this.#reachability?.sharedFailure(this.endpoint);
+    this.#agent = new ConnectTimeoutAgent({ keepAlive: true, ...tlsOptions }, this.#connectTimeoutMs, sharedFailure);
     this.#probeAgent = new ConnectTimeoutAgent({ keepAlive: false, ...tlsOptions }, Math.min(this.#connectTimeoutMs, PROBE_CONNECT_TIMEOUT_MS));
     this.#http = axios.create({
       adapter: "http",
@@ -542,7 +561,7 @@ export class MapiClient {
       const waited = Math.round((Date.now() - started) / 1000);
       notify(
         `still waiting for ${this.endpoint} to answer ${ctx.method} ${ctx.path} (${waited} s so far; it gives up after ` +
-          `${Math.round(connectMs / 1000)} s to connect and ${Math.round(this.#timeoutMs / 1000)} s without an answer)`,
+          `${seconds(connectMs)} s to connect and ${seconds(this.#timeoutMs)} s without an answer)`,
       );
     }, this.#slowNoticeMs);
     timer.unref();

@@ -4,7 +4,10 @@
  * backoff has passed; then one request at a time goes out as a probe with a short connect timeout. So a
  * dead system costs one connect timeout per provider process (one `pulumi preview` or `up`), not one per
  * resource and read. A refused connection is not remembered: it costs nothing and may be a restart.
+ * Before its first request to a system, the memo can also ask what other processes of the deployment
+ * found (`shared`, see deploymentReachability.ts).
  */
+import type { SharedVerdict } from "./deploymentReachability";
 
 export interface ReachabilityOptions {
   /** First wait before a failed system is tried again. Default 5000. */
@@ -13,6 +16,8 @@ export interface ReachabilityOptions {
   maxBackoffMs?: number;
   /** Default Date.now. */
   now?: () => number;
+  /** A failure other processes of this deployment found for an endpoint (see deploymentReachability.ts). */
+  shared?: (endpoint: string) => SharedVerdict | undefined;
 }
 
 interface Failure {
@@ -35,14 +40,31 @@ export class ReachabilityMemo {
   private readonly firstBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => number;
+  private readonly shared: ReachabilityOptions["shared"];
+  /** Endpoints that connected in this process: what other processes found no longer matters. */
+  private readonly answered = new Set<string>();
 
   constructor(options: ReachabilityOptions = {}) {
     this.firstBackoffMs = options.firstBackoffMs ?? 5000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60000;
     this.now = options.now ?? Date.now;
+    this.shared = options.shared;
+  }
+
+  /**
+   * A failure the deployment's other processes found for `endpoint`, while this process has not seen it
+   * connect. Cheap enough to ask again while a connection attempt waits.
+   */
+  sharedFailure(endpoint: string): SharedVerdict | undefined {
+    if (!this.shared || this.answered.has(endpoint)) return undefined;
+    return this.shared(endpoint);
   }
 
   admit(endpoint: string): Admission {
+    if (!this.failures.has(endpoint)) {
+      const found = this.sharedFailure(endpoint);
+      if (found) this.failed(endpoint, `${found.reason} (found by this deployment's program)`, found.failedAt);
+    }
     const f = this.failures.get(endpoint);
     if (!f) return { kind: "send" };
     const now = this.now();
@@ -52,8 +74,8 @@ export class ReachabilityMemo {
   }
 
   /** A connect-phase failure (of a request or of the probe). */
-  failed(endpoint: string, reason: string): void {
-    const now = this.now();
+  failed(endpoint: string, reason: string, at?: number): void {
+    const now = at ?? this.now();
     const f = this.failures.get(endpoint);
     const backoffMs = f ? Math.min(this.maxBackoffMs, f.backoffMs * 2) : this.firstBackoffMs;
     this.failures.set(endpoint, { since: f?.since ?? now, lastFailedAt: now, reason, backoffMs, retryAt: now + backoffMs, probing: false });
@@ -62,6 +84,7 @@ export class ReachabilityMemo {
   /** The system connected (any answer, even an error status). */
   connected(endpoint: string): void {
     this.failures.delete(endpoint);
+    this.answered.add(endpoint);
   }
 
   /** A probe ended without telling either way (e.g. a response timeout after connecting counts as connected). */
@@ -82,5 +105,13 @@ export class ReachabilityMemo {
   }
 }
 
-/** The memo every client of this process shares (one provider process serves every resource of a run). */
-export const processReachability = new ReachabilityMemo();
+/**
+ * The memo every client of this process shares (one provider process serves every resource of a run),
+ * told what the deployment's program found out before this process started.
+ */
+export const processReachability = new ReachabilityMemo({
+  shared: (endpoint) => {
+    const { sharedFailure }: typeof import("./deploymentReachability") = require("./deploymentReachability");
+    return sharedFailure(endpoint);
+  },
+});

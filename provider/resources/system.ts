@@ -25,8 +25,9 @@ export interface HcpSystem {
   /** Turns TLS verification off (prints a warning on every run). */
   insecureSkipTlsVerify?: boolean;
   /**
-   * Seconds allowed for a new connection's TCP connect and TLS handshake (0.5 to 120, default 5), apart
+   * Seconds allowed for a new connection's TCP connect and TLS handshake (0.5 to 120, default 1.5), apart
    * from the 30 s allowed for an answer: what a system that does not answer at all costs, once per run.
+   * Raise it for a management network slower than one lost SYN plus a WAN handshake.
    */
   connectTimeoutSeconds?: number;
 }

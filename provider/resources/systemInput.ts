@@ -5,6 +5,8 @@
  * properties in full (`hideDiffs` hides a changed value only, and marks the path changed on every run).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { LIVE_SYSTEM_CONNECT_MS } from "../mapi/assumptions";
+import { startDeploymentProbe } from "../mapi/deploymentReachability";
 import { fingerprintSha256 } from "../mapi/pem";
 import { secretSystem } from "./secrets";
 import type { HcpSystem } from "./system";
@@ -17,6 +19,12 @@ export function shortFingerprint(pem: string | undefined): string | undefined {
 }
 
 export function systemInput(system: HcpSystem): HcpSystem & { caSha256?: pulumi.Input<string | undefined> } {
+  // The provider host starts only once a resource registers; a handshake begun now tells it sooner
+  // whether the system answers (see deploymentReachability.ts).
+  if (typeof system?.endpoint === "string") {
+    const seconds = system.connectTimeoutSeconds;
+    startDeploymentProbe(system.endpoint, typeof seconds === "number" && seconds > 0 ? seconds * 1000 : LIVE_SYSTEM_CONNECT_MS);
+  }
   const secret = secretSystem(system);
   if (system.caCertificate === undefined) return secret;
   return {
