@@ -39,9 +39,16 @@ export function interruptibleWaits(progress: (line: string) => void): Interrupti
       `Stopped by Ctrl-C ${where}. Nothing was undone and the state records where it stopped: ` +
         "re-run `pulumi up` to continue from this step.",
     );
+  const stoppedWaiting = () => stopped(`while ${lastWait ? lastWait.replace(/^Step (\d+) waiting/, "step $1 was waiting") : "waiting"}`);
   const sleep = (ms: number) =>
     new Promise<void>((resolve, reject) => {
+      // Ctrl-C may have come between two polls, before this sleep began.
+      if (isCancelled()) {
+        reject(stoppedWaiting());
+        return;
+      }
       const started = Date.now();
+      let unsubscribe: () => void = () => undefined;
       const finish = () => {
         clearTimeout(timer);
         clearInterval(beat);
@@ -55,9 +62,9 @@ export function interruptibleWaits(progress: (line: string) => void): Interrupti
         const left = Math.max(0, Math.round((ms - (Date.now() - started)) / 1000));
         progress(`${lastWait ? lastWait.replace(/:.*$/, "") : "waiting"}: next check in ${left} s (${hint})`);
       }, HEARTBEAT_MS);
-      const unsubscribe = onCancel(() => {
+      unsubscribe = onCancel(() => {
         finish();
-        reject(stopped(`while ${lastWait ? lastWait.replace(/^Step (\d+) waiting/, "step $1 was waiting") : "waiting"}`));
+        reject(stoppedWaiting());
       });
     });
   const throwIfCancelled = (where: string) => {
