@@ -13,6 +13,7 @@ import { projectRoot } from "../examples/demo/workspace";
 import { BenchStack } from "./lib/cli";
 import { SimControl } from "./lib/simControl";
 import { median } from "./lib/stats";
+import { commandPhases, type CommandPhases } from "./lib/trace";
 import { linksOf, simulatorConfig, type LinkSet } from "./scenarios";
 
 /** The fewest requests a failover of one link needs (bench/bare.ts). */
@@ -25,6 +26,8 @@ export interface SiteRun {
   links: number;
   wallMs: number;
   requests: number;
+  /** Where the time went, from the CLI's OpenTelemetry trace. */
+  phases?: CommandPhases;
 }
 
 export interface SiteResults {
@@ -62,11 +65,15 @@ async function requestsOf(control: SimulatorClient, systems: string[]): Promise<
 async function failoverUp(control: SimulatorClient, counters: SimControl, stack: BenchStack, set: LinkSet): Promise<SiteRun> {
   await counters.clearRequests();
   await stack.setConfig("outOfService", JSON.stringify([set.primary]));
-  const run = await stack.up();
+  const traceFile = path.join(os.tmpdir(), `hcp-bench-site-${process.pid}-${set.count}.jsonl`);
+  fs.rmSync(traceFile, { force: true });
+  const run = await stack.up({ traceFile });
+  const phases = commandPhases(traceFile);
+  fs.rmSync(traceFile, { force: true });
   const state = await control.state(set.replica);
   const notFailedOver = state.links.filter((l) => l.phase !== "failedOver").map((l) => l.name);
   if (notFailedOver.length > 0) throw new Error(`site failover of ${set.count} links left ${notFailedOver.join(", ")} not failed over`);
-  return { links: set.count, wallMs: run.wallMs, requests: await requestsOf(control, [set.primary, set.replica]) };
+  return { links: set.count, wallMs: run.wallMs, requests: await requestsOf(control, [set.primary, set.replica]), phases };
 }
 
 export async function runSiteBench(reps: number, count: number, log: (line: string) => void): Promise<SiteResults> {
@@ -147,5 +154,30 @@ export function renderSiteSection(r: SiteResults): string {
     `- Wall time, ${r.links} links against 1: ${wallRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.wallVsOneLink}x): ${verdict(wallRatio <= SITE_TARGETS.wallVsOneLink)}.`,
     `- Measured ${r.measuredAt}, load average ${r.load.map((v) => v.toFixed(2)).join(" / ")} (1/5/15 min) on ${r.cpus} CPUs shared with other work.`,
     `- Requests per link against the minimum of ${BARE_FAILOVER_REQUESTS} (bench/bare.ts): ${reqRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.requestsVsMinimum}x): ${verdict(reqRatio <= SITE_TARGETS.requestsVsMinimum)}.`,
+    ...phasesLines(r),
   ].join("\n");
+}
+
+/** Where each site's `up` spent its time (medians over the repetitions), from the CLI's trace. */
+function phasesLines(r: SiteResults): string[] {
+  const runs = (pick: (x: SiteResults["reps"][number]) => SiteRun) => r.reps.map(pick).filter((x): x is SiteRun & { phases: CommandPhases } => x.phases !== undefined);
+  const one = runs((x) => x.one);
+  const many = runs((x) => x.many);
+  if (one.length === 0 || many.length === 0) return [];
+  const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const row = (label: string, rs: Array<{ phases: CommandPhases }>) => {
+    const m = (f: (p: CommandPhases) => number) => median(rs.map((x) => f(x.phases)));
+    const loop = m((p) => p.lastCheckMs - p.firstCheckMs);
+    const perCheck = m((p) => (p.checks > 1 ? (p.lastCheckMs - p.firstCheckMs) / (p.checks - 1) : 0));
+    return `| ${label} | ${sec(m((p) => p.firstCheckMs))} | ${sec(loop)} (${m((p) => p.checks)} checks, ${perCheck.toFixed(0)} ms apart) | ${sec(m((p) => p.lastChangeMs - p.lastCheckMs))} | ${sec(m((p) => p.endMs - p.lastChangeMs))} |`;
+  };
+  return [
+    "",
+    "Where the time goes (the CLI's OpenTelemetry trace, medians). The engine calls `Check` one resource at a time, each reading the live systems, while the updates run in parallel behind it; every finished update writes the whole state again.",
+    "",
+    "| site | CLI, program and provider host start (until the first check) | checks, one after another | updates after the last check | state written, CLI ends |",
+    "| --- | --- | --- | --- | --- |",
+    row("1 link", one),
+    row(`${r.links} links`, many),
+  ];
 }
