@@ -219,12 +219,21 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
   };
   const switchover: typeof import("../engine/switchover") = require("../engine/switchover");
   let before: ExecutedStepRecord[] = [];
+  // The switchover's last reading, taken a moment before the executor's first: the executor starts from
+  // it instead of reading both systems again.
+  let justRead: Observation | undefined;
+  const observeForExecutor = async (purpose?: "poll") => {
+    const reading = justRead;
+    justRead = undefined;
+    return reading && purpose !== "poll" ? reading : observeNow(purpose);
+  };
   try {
-    before = await beforeFailOver(inputs, { ...memory, splitBrain }, observeNow, log);
+    before = await beforeFailOver(inputs, { ...memory, splitBrain }, observeNow, log, waits.sleep);
+    justRead = lastObservation;
     const result = await runTransition({
       declared: inputs.state,
       options: planOptions(inputs, { ...memory, splitBrain }),
-      observe: observeNow,
+      observe: observeForExecutor,
       runAction: async (side, action, spelling) => {
         waits.throwIfCancelled(`before sending ${action} to the ${side}`);
         // Failing over while the primary cannot be told leaves both sides read-write (split brain); both
@@ -261,7 +270,13 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
 }
 
 /** The provider's steps before failOver (planned switchover), run when the plan starts with a failover. */
-async function beforeFailOver(inputs: FailoverInputs, memory: LinkMemory, observe: () => Promise<Observation>, log: (line: string) => void): Promise<ExecutedStepRecord[]> {
+async function beforeFailOver(
+  inputs: FailoverInputs,
+  memory: LinkMemory,
+  observe: () => Promise<Observation>,
+  log: (line: string) => void,
+  sleep: (ms: number) => Promise<void>,
+): Promise<ExecutedStepRecord[]> {
   if (inputs.state === "replicating" || inputs.state === "suspended") return []; // no failOver in these plans
   const sw: typeof import("../engine/switchover") = require("../engine/switchover");
   const first = await observe();
@@ -271,7 +286,7 @@ async function beforeFailOver(inputs: FailoverInputs, memory: LinkMemory, observ
   return sw.runSwitchover(true, first, switchoverOptions(inputs), options, {
     observe,
     log,
-    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep, // Ctrl-C stops the switchover's wait as it stops any other
     now: () => Date.now(),
     waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? defaults.waitTimeoutSeconds,
     pollIntervalSeconds: inputs.pollIntervalSeconds ?? defaults.pollIntervalSeconds,

@@ -75,3 +75,37 @@ test("a switchover wait that times out refuses with the lag; acceptDataLoss fail
     await t.env.sc.setTimeSpeed(600);
   }
 });
+
+test("nothing pending: the update reads each system's link once before failOver, not once for the switchover and again for the workflow", async () => {
+  const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
+  await d.up(declare("replicating"));
+  const checked = await d.check(declare("failedOver"));
+  const LINK_READ = "GET /mapi/services/replication/links/{link}";
+  const before = { p: await routeCount(t.env.sc, PRIMARY, LINK_READ), r: await routeCount(t.env.sc, REPLICA, LINK_READ) };
+  const outs = await provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), checked);
+  expect(outs.outs).toMatchObject({ phase: "failedOver" });
+  // One reading before failOver and one confirming it, on each system.
+  expect((await routeCount(t.env.sc, PRIMARY, LINK_READ)) - before.p).toBe(2);
+  expect((await routeCount(t.env.sc, REPLICA, LINK_READ)) - before.r).toBe(2);
+});
+
+test("Ctrl-C stops the switchover's wait, and failOver is not sent", async () => {
+  const { signalCancel, resetCancellation } = await import("../../provider/resources/cancellation");
+  const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
+  await d.up(declare("replicating"));
+  await t.env.sc.setTimeSpeed(0); // the replica never catches up
+  try {
+    await writeObjects(t.env.sc, PRIMARY, "finance", "held", 2);
+    const checked = await d.check(declare("failedOver", { pollIntervalSeconds: 30 }));
+    const run = expectPartialState<FailoverOutputs>(() => provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), checked));
+    await new Promise((r) => setTimeout(r, 1000)); // the switchover is waiting between two polls
+    signalCancel();
+    const stopped = await run;
+    expect(stopped.message).toMatch(/^Stopped by Ctrl-C/);
+    expect(stopped.properties).toMatchObject({ phase: "replicating" });
+    expect(await routeCount(t.env.sc, REPLICA, actionRoute("failOver"))).toBe(0);
+  } finally {
+    resetCancellation();
+    await t.env.sc.setTimeSpeed(600);
+  }
+});
