@@ -4,6 +4,7 @@
  * writes; a wait that runs out of time refuses with the lag; acceptDataLoss skips the wait, its reason
  * recorded in executedSteps.
  */
+import { resetCancellation, signalCancel } from "../../provider/resources/cancellation";
 import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import { actionRoute, Driver, executed, expectPartialState, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
@@ -90,7 +91,6 @@ test("nothing pending: the update reads each system's link once before failOver,
 });
 
 test("Ctrl-C stops the switchover's wait, and failOver is not sent", async () => {
-  const { signalCancel, resetCancellation } = await import("../../provider/resources/cancellation");
   const d = new Driver<FailoverInputs, FailoverOutputs>(provider);
   await d.up(declare("replicating"));
   await t.env.sc.setTimeSpeed(0); // the replica never catches up
