@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazyProvider";
+import { HcpResource } from "./hcpResource";
 import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 
@@ -39,7 +39,7 @@ export interface TrustOutputs extends TrustInputs {
 
 const implementation = path.join(__dirname, "certificateTrustProvider");
 
-export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
+export class ReplicationCertificateTrust extends HcpResource {
   declare readonly subjectDN: pulumi.Output<string>;
   declare readonly expiresOn: pulumi.Output<string>;
   declare readonly fingerprintSha256: pulumi.Output<string>;
@@ -48,9 +48,10 @@ export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ReplicationCertificateTrustArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      lazyProvider<TrustInputs, TrustOutputs>(implementation),
+      "ReplicationCertificateTrust",
+      implementation,
       name,
-      {
+      () => ({
         certificateOf: systemInput(args.certificateOf),
         trustedBy: systemInput(args.trustedBy),
         subjectDN: undefined,
@@ -60,10 +61,8 @@ export class ReplicationCertificateTrust extends pulumi.dynamic.Resource {
         uploaded: undefined,
         liveStatus: undefined,
         liveFingerprintSha256: undefined,
-      },
+      }),
       opts,
-      "hcp",
-      "ReplicationCertificateTrust",
     );
   }
 }

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazyProvider";
+import { HcpResource } from "./hcpResource";
 import { HcpSystem, SystemConnection } from "./system";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
@@ -118,7 +118,7 @@ export interface FailoverOutputs extends FailoverInputs {
 
 const implementation = path.join(__dirname, "failoverProvider");
 
-export class ReplicationFailover extends pulumi.dynamic.Resource {
+export class ReplicationFailover extends HcpResource {
   declare readonly link: pulumi.Output<string>;
   declare readonly state: pulumi.Output<FailoverState>;
   /** The system that serves clients now. */
@@ -137,9 +137,10 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      lazyProvider<FailoverInputs, FailoverOutputs>(implementation),
+      "ReplicationFailover",
+      implementation,
       name,
-      {
+      () => ({
         ...args,
         primary: systemInput(args.primary),
         replica: systemInput(args.replica),
@@ -152,10 +153,8 @@ export class ReplicationFailover extends pulumi.dynamic.Resource {
         splitBrain: undefined,
         observedPhase: undefined,
         lastTransition: undefined,
-      },
+      }),
       opts,
-      "hcp",
-      "ReplicationFailover",
     );
   }
 }

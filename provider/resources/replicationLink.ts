@@ -8,7 +8,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazyProvider";
+import { HcpResource } from "./hcpResource";
 import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { FailoverSettings, LinkPriority } from "../mapi/types";
@@ -84,7 +84,7 @@ export interface LinkOutputs extends LinkInputs {
 
 const implementation = path.join(__dirname, "linkProvider");
 
-export class ReplicationLink extends pulumi.dynamic.Resource {
+export class ReplicationLink extends HcpResource {
   declare readonly linkName: pulumi.Output<string>;
   declare readonly linkId: pulumi.Output<string>;
   declare readonly authoritativeSide: pulumi.Output<"primary" | "replica">;
@@ -93,9 +93,10 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ReplicationLinkArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      lazyProvider<LinkInputs, LinkOutputs>(implementation),
+      "ReplicationLink",
+      implementation,
       name,
-      {
+      () => ({
         ...args,
         primary: systemInput(args.primary),
         replica: systemInput(args.replica),
@@ -103,10 +104,8 @@ export class ReplicationLink extends pulumi.dynamic.Resource {
         authoritativeSide: undefined,
         typeConversion: undefined,
         liveDrift: undefined,
-      },
+      }),
       opts,
-      "hcp",
-      "ReplicationLink",
     );
   }
 }

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazyProvider";
+import { HcpResource } from "./hcpResource";
 import { secretSystem } from "./secrets";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { SiteDeclaration } from "../site/types";
@@ -33,17 +33,16 @@ export interface CoverageOutputs {
 
 const implementation = path.join(__dirname, "siteCoverageProvider");
 
-export class SiteCoverage extends pulumi.dynamic.Resource {
+export class SiteCoverage extends HcpResource {
   declare readonly linksBySystem: pulumi.Output<Record<string, string[] | "unreachable">>;
 
   constructor(name: string, args: SiteCoverageArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      lazyProvider<CoverageInputs, CoverageOutputs>(implementation),
-      name,
-      { systems: args.systems.map(secretSystem), site: args.site, linksBySystem: undefined },
-      opts,
-      "hcp",
       "SiteCoverage",
+      implementation,
+      name,
+      () => ({ systems: args.systems.map(secretSystem), site: args.site, linksBySystem: undefined }),
+      opts,
     );
   }
 }
