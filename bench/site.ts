@@ -173,7 +173,7 @@ function phasesLines(r: SiteResults): string[] {
   };
   return [
     "",
-    "Where the time goes (the CLI's OpenTelemetry trace, medians). The engine calls `Check` one resource at a time, each reading the live systems, while the updates run in parallel behind it; every finished update writes the whole state again.",
+    "Where the time goes (the CLI's OpenTelemetry trace, medians). The engine calls `Check` one resource at a time (each link's check plans from the reading the coverage check took ahead), while the updates run in parallel behind it; the CLI writes the whole state before and after each update, one write at a time, so the updates wait for those writes.",
     "",
     "| site | CLI, program and provider host start (until the first check) | checks, one after another | updates after the last check | state written, CLI ends |",
     "| --- | --- | --- | --- | --- |",

@@ -84,11 +84,19 @@ function planOptions(inputs: FailoverInputs, memory: LinkMemory = {}): PlanOptio
   };
 }
 
-/** For preview and refresh: the links only. Trust decides no plan (only step 3 at `up` checks it), and the
- * ReplicationCertificateTrust resources show a missing certificate in the same preview. */
-async function observe(inputs: FailoverInputs): Promise<Observation> {
+/**
+ * For preview and refresh: the links only. Trust decides no plan (only step 3 at `up` checks it), and the
+ * ReplicationCertificateTrust resources show a missing certificate in the same preview. `check` of a site's
+ * link starts from the readings its SiteCoverage check took ahead (engine/readAhead.ts), where there are any.
+ */
+async function observe(inputs: FailoverInputs, options: { readAhead: boolean }): Promise<Observation> {
   const { observeSystems }: typeof import("../engine/observe") = require("../engine/observe");
-  return observeSystems(connectPair(inputs.primary, inputs.replica), inputs.link, { readTrust: false });
+  const { withReadAhead }: typeof import("../engine/readAhead") = require("../engine/readAhead");
+  const pair = connectPair(inputs.primary, inputs.replica);
+  const clients = options.readAhead
+    ? { primary: withReadAhead(pair.primary, inputs.primary), replica: withReadAhead(pair.replica, inputs.replica) }
+    : pair;
+  return observeSystems(clients, inputs.link, { readTrust: false });
 }
 
 function describePlan(plan: Plan): string[] {
@@ -337,7 +345,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
       return { inputs: { ...inputs, plannedSteps: ["(planned once the systems' connection details are known)"] } };
     }
     // Preview reads the live systems (GET only) and shows the steps `up` will run.
-    const obs = await observe(inputs);
+    const obs = await observe(inputs, { readAhead: true });
     const { linkTypeFailures }: typeof import("./failoverLinkRules") = require("./failoverLinkRules");
     const broken = linkTypeFailures(inputs, obs);
     if (broken.length > 0) return { failures: broken };
@@ -389,7 +397,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
 
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
-    const obs = await observe(props);
+    const obs = await observe(props, { readAhead: false });
     const live = describeLive(props, obs, memoryOf(props));
     const observedState = declaredFor(live.phase, props.state);
     if (observedState !== props.state) {

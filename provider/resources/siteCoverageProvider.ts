@@ -17,13 +17,24 @@ function validate(news: CoverageInputs): dynamic.CheckFailure[] {
   return [...c.failures, ...validateSite(news.site)];
 }
 
-async function readLinkLists(inputs: CoverageInputs): Promise<Map<string, LinkListReading>> {
-  const { isOut }: typeof import("../site/intents") = require("../site/intents");
+/**
+ * Every system's link list. With `readAhead` (check only), each system that answers also has the declared
+ * links it lists read now, in parallel, for the failover checks that follow (engine/readAhead.ts).
+ */
+async function readLinkLists(inputs: CoverageInputs, options: { readAhead: boolean }): Promise<Map<string, LinkListReading>> {
+  const { isOut, same }: typeof import("../site/intents") = require("../site/intents");
+  const { readAhead }: typeof import("../engine/readAhead") = require("../engine/readAhead");
   const readings = await Promise.all(
     inputs.systems.map(async (system): Promise<[string, LinkListReading]> => {
       const client = connect(system, isOut(inputs.site, system.name) ? { timeoutMs: OUT_OF_SERVICE_TIMEOUT_MS } : {});
       try {
-        return [system.name, { reachable: true, links: await client.listLinks() }];
+        const links = await client.listLinks();
+        if (options.readAhead) {
+          const listed = new Set(links);
+          const declared = inputs.site.links.filter((l) => (same(l.primary, system.name) || same(l.replica, system.name)) && listed.has(l.linkName));
+          await readAhead(client, system, declared.map((l) => l.linkName));
+        }
+        return [system.name, { reachable: true, links }];
       } catch (err) {
         return [system.name, { reachable: false, error: err instanceof Error ? err.message : String(err) }];
       } finally {
@@ -35,10 +46,10 @@ async function readLinkLists(inputs: CoverageInputs): Promise<Map<string, LinkLi
 }
 
 /** The coverage failures (for check) and what each system listed. */
-async function assess(inputs: CoverageInputs): Promise<{ failures: dynamic.CheckFailure[]; linksBySystem: CoverageOutputs["linksBySystem"] }> {
+async function assess(inputs: CoverageInputs, options = { readAhead: false }): Promise<{ failures: dynamic.CheckFailure[]; linksBySystem: CoverageOutputs["linksBySystem"] }> {
   const { checkCoverage }: typeof import("../site/coverage") = require("../site/coverage");
   const { describeSiteRefusal }: typeof import("../site/plan") = require("../site/plan");
-  const readings = await readLinkLists(inputs);
+  const readings = await readLinkLists(inputs, options);
   const result = checkCoverage(inputs.site, readings);
   const warn = warnLog("SiteCoverage");
   for (const w of result.warnings) warn(w);
@@ -61,7 +72,7 @@ export const provider = wireSafe<CoverageInputs, CoverageOutputs>({
     const failures = validate(news);
     if (failures.length > 0) return { failures };
     if (news.systems.some((s) => [s.endpoint, s.username, s.password].some(isUnknown))) return { inputs: news };
-    const { failures: uncovered } = await assess(news);
+    const { failures: uncovered } = await assess(news, { readAhead: true });
     return uncovered.length > 0 ? { failures: uncovered } : { inputs: news };
   },
 

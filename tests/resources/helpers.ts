@@ -13,6 +13,7 @@ import type { SystemConnection } from "../../provider/resources/system";
 import type { FailoverInputs } from "../../provider/resources/replicationFailover";
 import { processReachability } from "../../provider/mapi/reachability";
 import { resetCancellation } from "../../provider/resources/cancellation";
+import { clearReadAhead } from "../../provider/engine/readAhead";
 
 export const LINK = "link-ab";
 export const PRIMARY = "hcp-a";
@@ -359,6 +360,7 @@ export function useProviderSuite(overrides: () => Partial<SimulatorConfig> = () 
     await suite.env.reset();
     // Each test is a new provider process: nothing learnt of reachability or Ctrl-C carries over.
     processReachability.forget();
+    clearReadAhead();
     resetCancellation();
     suite.logs = captureLogs();
   });

@@ -8,6 +8,9 @@ import { provider } from "../../provider/resources/siteCoverageProvider";
 import type { CoverageInputs, CoverageOutputs } from "../../provider/resources/siteCoverage";
 import type { SiteDeclaration } from "../../provider/site";
 import type { SimulatorConfig } from "../../simulator";
+import { provider as failoverProvider } from "../../provider/resources/failoverProvider";
+import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
+import { READ_AHEAD_MAX_AGE_MS } from "../../provider/engine/readAhead";
 import { Driver, routeCount, useProviderSuite, MAPI } from "./helpers";
 
 const siteConfig = JSON.parse(readFileSync(join(__dirname, "../../simulator/config.site.example.json"), "utf8")) as SimulatorConfig;
@@ -77,4 +80,52 @@ test("bad input is refused before any request, naming the property", async () =>
   const outcome = await new Driver<CoverageInputs, CoverageOutputs>(provider).checkRaw(bad);
   expect(outcome.failures?.map((f) => f.property)).toEqual(["systems[1].endpoint", "outOfService[0]"]);
   for (const system of SYSTEMS) expect(await routeCount(suite.env.sc, system, `GET ${MAPI}/links`)).toBe(0);
+});
+
+describe("read ahead for the failover checks that follow", () => {
+  const failover = (link: string, primary: string, replica: string): FailoverInputs => ({
+    link,
+    primary: suite.env.conn(primary),
+    replica: suite.env.conn(replica),
+    state: "failedOver",
+    pollIntervalSeconds: 1,
+  });
+  const linkReads = async (system: string) => routeCount(suite.env.sc, system, `GET ${MAPI}/links/{link}`);
+  const plannedSteps = async (inputs: FailoverInputs) => (await new Driver<FailoverInputs, FailoverOutputs>(failoverProvider).check(inputs)).plannedSteps;
+
+  test("the coverage check reads each declared link once per answering system; the failover checks then read nothing, and plan as a live read does", async () => {
+    await suite.env.sc.takeDown("hcp-a");
+    await new Driver<CoverageInputs, CoverageOutputs>(provider).check(inputs(site(["hcp-a"])));
+    // hcp-b holds ab-finance, bc-finance and ab-shared; hcp-c holds bc-finance, ac-media and ca-logs.
+    expect([await linkReads("hcp-b"), await linkReads("hcp-c")]).toEqual([3, 3]);
+    const fromReadings = [await plannedSteps(failover("ab-finance", "hcp-a", "hcp-b")), await plannedSteps(failover("ac-media", "hcp-a", "hcp-c"))];
+    expect([await linkReads("hcp-b"), await linkReads("hcp-c")]).toEqual([3, 3]);
+    expect(fromReadings[0]).toContain("1. On hcp-b (replica), fail over link ab-finance");
+
+    // Each reading serves one check: the same checks again read the live systems, and plan the same.
+    const live = [await plannedSteps(failover("ab-finance", "hcp-a", "hcp-b")), await plannedSteps(failover("ac-media", "hcp-a", "hcp-c"))];
+    expect([await linkReads("hcp-b"), await linkReads("hcp-c")]).toEqual([4, 4]);
+    expect(live).toEqual(fromReadings);
+  });
+
+  test("a reading serves only the same connection: a check with other credentials reads for itself", async () => {
+    await new Driver<CoverageInputs, CoverageOutputs>(provider).check(inputs(site()));
+    const before = await linkReads("hcp-b");
+    const wrong = { ...failover("ab-finance", "hcp-a", "hcp-b"), replica: { ...suite.env.conn("hcp-b"), password: "not-the-password" } };
+    await new Driver<FailoverInputs, FailoverOutputs>(failoverProvider).checkRaw({ ...wrong, state: "replicating" });
+    expect(await linkReads("hcp-b")).toBe(before + 1);
+  });
+
+  test("readings older than READ_AHEAD_MAX_AGE_MS are not used", async () => {
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "setTimeout", "setInterval", "queueMicrotask"] });
+    try {
+      await new Driver<CoverageInputs, CoverageOutputs>(provider).check(inputs(site()));
+      const before = await linkReads("hcp-b");
+      jest.setSystemTime(Date.now() + READ_AHEAD_MAX_AGE_MS + 1000);
+      await plannedSteps({ ...failover("ab-finance", "hcp-a", "hcp-b"), state: "replicating" });
+      expect(await linkReads("hcp-b")).toBe(before + 1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
