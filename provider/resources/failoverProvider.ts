@@ -337,6 +337,12 @@ function tenantReader(replica: import("../mapi/client").MapiClient, inputs: Fail
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
+  async configure(req) {
+    // Under a ReplicationSite: the CA certificates its links name by digest (providerCertificates.ts).
+    const { holdProviderCertificates }: typeof import("./providerCertificates") = require("./providerCertificates");
+    holdProviderCertificates(req.config);
+  },
+
   async check(olds, news) {
     const failures = validate(news);
     if (failures.length > 0) return { failures };

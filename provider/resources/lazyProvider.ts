@@ -24,6 +24,7 @@ function shimFor<Inputs, Outputs>(implementationPath: string): dynamic.ResourceP
   // Only the string is captured; `require` is never serialized (Pulumi resolves it at run time).
   const load = (): dynamic.ResourceProvider<Inputs, Outputs> => require(implementationPath).provider;
   return {
+    configure: (req) => load().configure?.(req) ?? Promise.resolve(),
     check: (olds, news) => load().check!(olds, news),
     diff: (id, olds, news) => load().diff!(id, olds, news),
     create: (inputs) => load().create(inputs),

@@ -10,6 +10,7 @@ import { HcpResource } from "./hcpResource";
 import { HcpSystem, SystemConnection } from "./system";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
+import { SiteProvider } from "./siteProvider";
 import { systemInput } from "./systemInput";
 
 export type FailoverState = "replicating" | "failedOver" | "recovering" | "suspended";
@@ -142,8 +143,8 @@ export class ReplicationFailover extends HcpResource {
       name,
       () => ({
         ...args,
-        primary: systemInput(args.primary),
-        replica: systemInput(args.replica),
+        primary: systemInput(args.primary, opts?.provider instanceof SiteProvider),
+        replica: systemInput(args.replica, opts?.provider instanceof SiteProvider),
         activeSystem: undefined,
         phase: undefined,
         plannedSteps: undefined,

@@ -11,6 +11,7 @@ import { describeOrder } from "../site/warnings";
 import type { LinkIntent, SiteDeclaration, SiteLinkType } from "../site/types";
 import { ReplicationFailover, type ReplicationFailoverArgs } from "./replicationFailover";
 import { SiteCoverage } from "./siteCoverage";
+import { SiteProvider } from "./siteProvider";
 import type { HcpSystem } from "./system";
 
 export interface SiteLinkArgs {
@@ -66,7 +67,9 @@ export class ReplicationSite extends pulumi.ComponentResource {
     const system = (n: string) => systems.get(n.toLowerCase()) as HcpSystem;
     for (const warning of plan.warnings) void pulumi.log.warn(warning, this);
 
-    this.coverage = new SiteCoverage(`${name}-coverage`, { systems: args.systems, site }, { parent: this });
+    // The children run under the site's provider, which holds the systems' CA certificates once.
+    const provider = new SiteProvider(`${name}-provider`, args.systems, { parent: this });
+    this.coverage = new SiteCoverage(`${name}-coverage`, { systems: args.systems, site }, { parent: this, provider });
     const failovers: Record<string, ReplicationFailover> = {};
     for (const intent of plan.links) {
       const failoverArgs = {
@@ -82,6 +85,7 @@ export class ReplicationSite extends pulumi.ComponentResource {
       } satisfies ReplicationFailoverArgs;
       failovers[intent.linkName] = new ReplicationFailover(`${name}-${intent.linkName}`, failoverArgs, {
         parent: this,
+        provider,
         dependsOn: [this.coverage, ...intent.after.map((l) => failovers[l] as ReplicationFailover)],
       });
     }

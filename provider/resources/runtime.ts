@@ -49,7 +49,7 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
     username: system.username,
     password: system.password,
     authType: system.authType,
-    caCertificate: system.caCertificate,
+    caCertificate: system.caCertificate ?? caFromProvider(system),
     insecureSkipTlsVerify: system.insecureSkipTlsVerify,
     timeoutMs: options.timeoutMs,
     ...(system.connectTimeoutSeconds !== undefined ? { connectTimeoutMs: Math.round(system.connectTimeoutSeconds * 1000) } : {}),
@@ -57,6 +57,13 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
     onSlowRequest: progressLog(system.name),
     onWarning: warnLog(system.name),
   });
+}
+
+/** The CA certificate a side names by digest, from the provider's configuration (providerCertificates.ts). */
+function caFromProvider(system: SystemConnection): string | undefined {
+  if (system.caFromProvider === undefined) return undefined;
+  const { providerCertificate }: typeof import("./providerCertificates") = require("./providerCertificates");
+  return providerCertificate(system.name, system.caFromProvider);
 }
 
 /** Clients for both systems of a link. */

@@ -7,7 +7,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
-import { secretSystem } from "./secrets";
+import { SiteProvider } from "./siteProvider";
+import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { SiteDeclaration } from "../site/types";
 
@@ -41,7 +42,7 @@ export class SiteCoverage extends HcpResource {
       "SiteCoverage",
       implementation,
       name,
-      () => ({ systems: args.systems.map(secretSystem), site: args.site, linksBySystem: undefined }),
+      () => ({ systems: args.systems.map((s) => systemInput(s, opts?.provider instanceof SiteProvider)), site: args.site, linksBySystem: undefined }),
       opts,
     );
   }

@@ -68,6 +68,12 @@ function outputsOf(inputs: CoverageInputs, linksBySystem: CoverageOutputs["links
 }
 
 export const provider = wireSafe<CoverageInputs, CoverageOutputs>({
+  async configure(req) {
+    // Under the site's provider: the CA certificates the systems name by digest (providerCertificates.ts).
+    const { holdProviderCertificates }: typeof import("./providerCertificates") = require("./providerCertificates");
+    holdProviderCertificates(req.config);
+  },
+
   async check(_olds, news) {
     const failures = validate(news);
     if (failures.length > 0) return { failures };

@@ -42,6 +42,8 @@ export interface SystemConnection {
   caCertificate?: string;
   /** Short SHA-256 fingerprint of caCertificate, computed by the resource class: what previews show of it. */
   caSha256?: string;
+  /** In place of caCertificate under a ReplicationSite: the digest of the CA its provider holds (providerCertificates.ts). */
+  caFromProvider?: string;
   insecureSkipTlsVerify?: boolean;
   connectTimeoutSeconds?: number;
 }

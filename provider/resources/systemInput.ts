@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVE_SYSTEM_CONNECT_MS } from "../mapi/assumptions";
 import { startDeploymentProbe } from "../mapi/deploymentReachability";
 import { fingerprintSha256 } from "../mapi/pem";
+import { certificateDigest } from "./providerCertificates";
 import { secretSystem } from "./secrets";
 import type { HcpSystem } from "./system";
 
@@ -18,7 +19,14 @@ export function shortFingerprint(pem: string | undefined): string | undefined {
   return full ? `${full.slice(0, 23)}…` : "not a PEM certificate";
 }
 
-export function systemInput(system: HcpSystem): HcpSystem & { caSha256?: pulumi.Input<string | undefined> } {
+/**
+ * `caHeldByProvider`: the resource runs under a SiteProvider that holds this system's CA certificate, so
+ * the input names it by digest (`caFromProvider`) instead of carrying the PEM.
+ */
+export function systemInput(
+  system: HcpSystem,
+  caHeldByProvider = false,
+): HcpSystem & { caSha256?: pulumi.Input<string | undefined>; caFromProvider?: pulumi.Input<string> } {
   // The provider host starts only once a resource registers; a handshake begun now tells it sooner
   // whether the system answers (see deploymentReachability.ts).
   if (typeof system?.endpoint === "string") {
@@ -27,6 +35,14 @@ export function systemInput(system: HcpSystem): HcpSystem & { caSha256?: pulumi.
   }
   const secret = secretSystem(system);
   if (system.caCertificate === undefined) return secret;
+  if (caHeldByProvider) {
+    const { caCertificate: _held, ...rest } = secret;
+    return {
+      ...rest,
+      caFromProvider: pulumi.output(system.caCertificate).apply(certificateDigest),
+      caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint),
+    };
+  }
   return {
     ...secret,
     caCertificate: pulumi.secret(system.caCertificate),

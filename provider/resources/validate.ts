@@ -3,6 +3,7 @@
  * is allowed, in Pulumi's CheckFailure shape.
  */
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
+import { CERTIFICATE_DIGEST_PATTERN } from "./providerCertificates";
 import { authTypes, connectTimeoutRange, SystemConnection } from "./system";
 
 export class Checks {
@@ -89,6 +90,9 @@ export class Checks {
     }
     if (s.caCertificate !== undefined && (typeof s.caCertificate !== "string" || !s.caCertificate.includes("-----BEGIN CERTIFICATE-----"))) {
       this.fail(`${property}.caCertificate`, `${property}.caCertificate must be PEM text starting with -----BEGIN CERTIFICATE-----`);
+    }
+    if (s.caFromProvider !== undefined && (typeof s.caFromProvider !== "string" || !CERTIFICATE_DIGEST_PATTERN.test(s.caFromProvider))) {
+      this.fail(`${property}.caFromProvider`, `${property}.caFromProvider must be sha256:<64 hex digits> (set by ReplicationSite); got ${JSON.stringify(s.caFromProvider)}`);
     }
     this.boolean(`${property}.insecureSkipTlsVerify`, s.insecureSkipTlsVerify);
     this.numberInRange(`${property}.connectTimeoutSeconds`, s.connectTimeoutSeconds, connectTimeoutRange.min, connectTimeoutRange.max);

@@ -145,5 +145,15 @@ describe("whole-site drill with pulumi up (real CLI, three simulated systems)", 
       expect(output.join("")).not.toContain(s.password);
     }
     expect(stored).toContain("hcp:SiteCoverage");
+    // Each link names its systems' CA certificates by digest; the site's provider holds them once.
+    const failovers = Object.entries(await failoverStates(local));
+    expect(failovers).toHaveLength(5);
+    for (const [, resource] of failovers) {
+      for (const side of ["primary", "replica"]) {
+        const system = resource.outputs[side] as Record<string, unknown>;
+        expect(system).not.toHaveProperty("caCertificate");
+        expect(system.caFromProvider).toMatch(/^sha256:[0-9a-f]{64}$/);
+      }
+    }
   });
 });
