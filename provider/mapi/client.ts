@@ -14,6 +14,7 @@ import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import { ACTION_SPELLINGS, CERTIFICATE_UPLOAD_CONTENT_TYPE, HEAD_ABSENT_STATUSES, LIVE_SYSTEM_CONNECT_MS, SERVER_CERTIFICATE_ID } from "./assumptions";
 import { authorizationHeader } from "./auth";
+import { CONNECT_FAILURE_CODES, connectTimeoutMessage } from "./connectFailures";
 import {
   MapiConfigError,
   MapiConnectTimeoutError,
@@ -145,14 +146,12 @@ function isTlsCode(code: string | undefined): boolean {
 /** Connect timeout of a probe of a system that failed to connect before. */
 export const PROBE_CONNECT_TIMEOUT_MS = 2000;
 
-/** DNS and routing failures: the connection never started. Remembered like a connect timeout. */
-const CONNECT_FAILURE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN"]);
 
 /** Marks the error an agent raises when a connection's TCP connect and TLS handshake took too long. */
 const CONNECT_TIMEOUT = Symbol("connectTimeout");
 
 function connectTimeoutError(ms: number): Error {
-  return Object.assign(new Error(`TCP connect and TLS handshake did not complete within ${ms} ms`), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
+  return Object.assign(new Error(connectTimeoutMessage(ms)), { code: "ETIMEDOUT", [CONNECT_TIMEOUT]: ms });
 }
 
 /** How often a connection attempt looks whether another process of the deployment gave up on the system. */

@@ -21,6 +21,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
+import { CONNECT_FAILURE_CODES, connectTimeoutMessage } from "./connectFailures";
 
 /** What the program's handshake came to. `refused` tells nothing worth sharing: a refused connect is cheap. */
 export type ProbeOutcome = "pending" | "connected" | "failed" | "refused";
@@ -36,7 +37,7 @@ export interface ProbeRecord {
 }
 
 /** Connect failures shared as "failed": the connection did not start or did not finish in time. */
-const FAILURE_CODES = new Set(["ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN"]);
+const FAILURE_CODES = new Set(["ETIMEDOUT", ...CONNECT_FAILURE_CODES]);
 /** Deployment directories older than this are removed when a new deployment starts probing. */
 const STALE_AFTER_MS = 3600_000;
 /** The program's probe counts its timeout in ticks of this length. */
@@ -173,7 +174,7 @@ export function startDeploymentProbe(given: string, connectTimeoutMs: number, sc
     const t = now();
     freeMs += Math.min(t - lastTick, 2 * PROBE_TICK_MS);
     lastTick = t;
-    if (freeMs >= connectTimeoutMs) setImmediate(() => finish("failed", `TCP connect and TLS handshake did not complete within ${connectTimeoutMs} ms`));
+    if (freeMs >= connectTimeoutMs) setImmediate(() => finish("failed", connectTimeoutMessage(connectTimeoutMs)));
   }, PROBE_TICK_MS);
   ticker.unref();
   socket.once("secureConnect", () => finish("connected"));
