@@ -14,10 +14,17 @@ import { lazyProvider } from "./lazyProvider";
 
 export abstract class HcpResource extends pulumi.dynamic.Resource {
   /** `props` is a function so that the Outputs it makes (secrets, fingerprints) are built without traces too. */
-  protected constructor(type: string, implementationPath: string, name: string, props: () => pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  protected constructor(
+    type: string,
+    implementationPath: string,
+    name: string,
+    props: () => pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+    shim: { deletes: boolean } = { deletes: true },
+  ) {
     const restore = withoutPromiseStackTraces();
     try {
-      super(lazyProvider(implementationPath), name, props(), opts, "hcp", type);
+      super(lazyProvider(implementationPath, shim.deletes), name, props(), opts, "hcp", type);
     } finally {
       restore();
     }

@@ -11,25 +11,29 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 const shims = new Map<string, dynamic.ResourceProvider<unknown, unknown>>();
 
-export function lazyProvider<Inputs, Outputs>(implementationPath: string): dynamic.ResourceProvider<Inputs, Outputs> {
+/** `deletes`: false for a resource whose delete changes nothing on the systems (the shim then has none). */
+export function lazyProvider<Inputs, Outputs>(implementationPath: string, deletes = true): dynamic.ResourceProvider<Inputs, Outputs> {
   let shim = shims.get(implementationPath);
   if (!shim) {
-    shim = shimFor<unknown, unknown>(implementationPath);
+    shim = shimFor<unknown, unknown>(implementationPath, deletes);
     shims.set(implementationPath, shim);
   }
   return shim as dynamic.ResourceProvider<Inputs, Outputs>;
 }
 
-function shimFor<Inputs, Outputs>(implementationPath: string): dynamic.ResourceProvider<Inputs, Outputs> {
-  // Only the string is captured; `require` is never serialized (Pulumi resolves it at run time).
-  const load = (): dynamic.ResourceProvider<Inputs, Outputs> => require(implementationPath).provider;
-  return {
-    configure: (req) => load().configure?.(req) ?? Promise.resolve(),
-    check: (olds, news) => load().check!(olds, news),
-    diff: (id, olds, news) => load().diff!(id, olds, news),
-    create: (inputs) => load().create(inputs),
-    update: (id, olds, news) => load().update!(id, olds, news),
-    read: (id, props) => load().read!(id, props),
-    delete: (id, props) => load().delete!(id, props),
+function shimFor<I, O>(implementationPath: string, deletes: boolean): dynamic.ResourceProvider<I, O> {
+  // Only the string is captured; `require` is never serialized (Pulumi resolves it at run time). The text
+  // is stored twice in the state of every resource, which Pulumi rewrites whole before and after each
+  // update: hence the one-letter names, and no delete where it would do nothing.
+  const l = (): dynamic.ResourceProvider<I, O> => require(implementationPath).provider;
+  const shim: dynamic.ResourceProvider<I, O> = {
+    configure: (r) => l().configure?.(r) ?? Promise.resolve(),
+    check: (o, n) => l().check!(o, n),
+    diff: (i, o, n) => l().diff!(i, o, n),
+    create: (n) => l().create(n),
+    update: (i, o, n) => l().update!(i, o, n),
+    read: (i, p) => l().read!(i, p),
   };
+  if (deletes) shim.delete = (i, p) => l().delete!(i, p);
+  return shim;
 }

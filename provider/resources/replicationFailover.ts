@@ -156,6 +156,7 @@ export class ReplicationFailover extends HcpResource {
         lastTransition: undefined,
       }),
       opts,
+      { deletes: false }, // forgetting the resource changes nothing on the systems
     );
   }
 }

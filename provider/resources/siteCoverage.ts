@@ -44,6 +44,7 @@ export class SiteCoverage extends HcpResource {
       name,
       () => ({ systems: args.systems.map((s) => systemInput(s, opts?.provider instanceof SiteProvider)), site: args.site, linksBySystem: undefined }),
       opts,
+      { deletes: false }, // forgetting the resource changes nothing on the systems
     );
   }
 }
