@@ -12,7 +12,7 @@ import { SimulatorClient } from "../simulator/controlClient";
 import { projectRoot } from "../examples/demo/workspace";
 import { BenchStack } from "./lib/cli";
 import { SimControl } from "./lib/simControl";
-import { median } from "./lib/stats";
+import { max, median, min } from "./lib/stats";
 import { commandPhases, type CommandPhases } from "./lib/trace";
 import { linksOf, simulatorConfig, type LinkSet } from "./scenarios";
 
@@ -138,7 +138,9 @@ export function renderSiteSection(r: SiteResults): string {
   const wallOne = median(r.reps.map((x) => x.one.wallMs));
   const wallMany = median(r.reps.map((x) => x.many.wallMs));
   const perLink = median(r.reps.map((x) => x.many.requests / x.many.links));
-  const wallRatio = wallMany / wallOne;
+  // As the Method says: the ratio side by side in each repetition, then the median, with the range.
+  const ratios = r.reps.map((x) => x.many.wallMs / x.one.wallMs);
+  const wallRatio = median(ratios);
   const reqRatio = perLink / BARE_FAILOVER_REQUESTS;
   const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
   return [
@@ -151,7 +153,7 @@ export function renderSiteSection(r: SiteResults): string {
     `| 1 link | ${(wallOne / 1000).toFixed(2)} s | ${median(r.reps.map((x) => x.one.requests))} | ${median(r.reps.map((x) => x.one.requests))} |`,
     `| ${r.links} links | ${(wallMany / 1000).toFixed(2)} s | ${median(r.reps.map((x) => x.many.requests))} | ${perLink.toFixed(1)} |`,
     "",
-    `- Wall time, ${r.links} links against 1: ${wallRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.wallVsOneLink}x): ${verdict(wallRatio <= SITE_TARGETS.wallVsOneLink)}.`,
+    `- Wall time, ${r.links} links against 1, side by side in each repetition: ${wallRatio.toFixed(2)}x (${min(ratios).toFixed(2)}x–${max(ratios).toFixed(2)}x; the medians above give ${(wallMany / wallOne).toFixed(2)}x) (target ≤ ${SITE_TARGETS.wallVsOneLink}x): ${verdict(wallRatio <= SITE_TARGETS.wallVsOneLink)}.`,
     `- Measured ${r.measuredAt}, load average ${r.load.map((v) => v.toFixed(2)).join(" / ")} (1/5/15 min) on ${r.cpus} CPUs shared with other work.`,
     `- Requests per link against the minimum of ${BARE_FAILOVER_REQUESTS} (bench/bare.ts): ${reqRatio.toFixed(2)}x (target ≤ ${SITE_TARGETS.requestsVsMinimum}x): ${verdict(reqRatio <= SITE_TARGETS.requestsVsMinimum)}.`,
     ...phasesLines(r),
