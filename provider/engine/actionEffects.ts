@@ -15,6 +15,7 @@
 import { ACTION_EFFECT_SECONDS, ACTION_SPELLINGS, NOT_YET_AVAILABLE_REFUSALS } from "../mapi/assumptions";
 import { describeRefusal } from "../planner/plan";
 import type { LinkAction, Plan, PlannedStep } from "../planner/types";
+import { WorkflowCancelledError } from "./cancelled";
 import { formatDuration } from "./errors";
 import { errorText } from "./observe";
 import { stepRef } from "../planner/format";
@@ -135,6 +136,8 @@ class ActionRun {
         await host.send(this.side, action, spelling === action ? undefined : spelling);
         return { accepted: true };
       } catch (err) {
+        // Ctrl-C before the action went out: a stop, not an answer of the system.
+        if (err instanceof WorkflowCancelledError) throw err;
         const cause = errorText(err);
         const temporary = notYetAvailable(action, err);
         if (!temporary) host.log(`${this.n}: ${action} reported an error (${cause}); re-reading the systems before deciding`);

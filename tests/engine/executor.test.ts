@@ -5,6 +5,7 @@ import {
   WorkflowTimeoutError,
   type TransitionRequest,
 } from "../../provider/engine/executor";
+import { WorkflowCancelledError } from "../../provider/engine/cancelled";
 import { WorkflowError } from "../../provider/engine/errors";
 import type { DeclaredState, PlanOptions } from "../../provider/planner";
 import { FakeWorld } from "./fakeWorld";
@@ -319,6 +320,26 @@ describe("runTransition", () => {
     // waits (never re-sending it) until both answer; by then recovery has finished, so step 10 is done.
     expect(outcomes(result.executed)).toEqual(["8:done", "9:already-done", "10:noticed"]);
     expect(lines.filter((l) => l.startsWith("Step 8 waiting") && l.includes("cannot be told")).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("Ctrl-C before an action is sent stops the run as a stop, not as an error of the action, with nothing re-read", async () => {
+    const world = new FakeWorld();
+    world.phase = "recovering";
+    world.behindSeconds = 0;
+    const lines: string[] = [];
+    let observed = 0;
+    const req = request(world, "replicating", lines, {
+      observe: () => (observed++, world.observe()),
+      runAction: async () => {
+        throw new WorkflowCancelledError("Stopped by Ctrl-C before sending completeRecovery to the replica.");
+      },
+    });
+    const err = await failure(runTransition(req));
+    expect(err).toBeInstanceOf(WorkflowCancelledError);
+    expect(err.message).toBe("Stopped by Ctrl-C before sending completeRecovery to the replica.");
+    expect(world.actions).toEqual([]);
+    expect(lines.some((l) => l.includes("reported an error"))).toBe(false);
+    expect(observed).toBe(1); // the reading the plan was made from; none after the stop
   });
 
   it("turns a throwing observe into a WorkflowStepError that carries the steps done", async () => {
