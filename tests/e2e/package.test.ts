@@ -31,11 +31,11 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe("npm pack", () => {
-  it("holds only the library, the simulator and its bin, types, README and LICENSE", () => {
-    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|bin\/hcp-drill-report\.js$|README\.md$|LICENSE$|package\.json$)/;
+  it("holds only the library, the simulator with its bin, README and example configurations, types, README and LICENSE", () => {
+    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|bin\/hcp-drill-report\.js$|simulator\/(config(\.site)?\.example\.json|README\.md)$|README\.md$|LICENSE$|package\.json$)/;
     expect(tarball.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(tarball.files).toEqual(
-      expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts"]),
+      expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts", "simulator/config.site.example.json"]),
     );
     expect(fs.readFileSync(path.join(projectRoot, "LICENSE"), "utf8")).toMatch(/^Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS\n$/);
   });
