@@ -74,7 +74,7 @@ function take(connection: Connection, linkName: string, now: () => number): Read
  * `client` for one check: its first `getLink(linkName)` answers from the reading taken ahead, if there is
  * one; everything else (and every later call) goes to the system.
  */
-export function withReadAhead<C extends ObservingClient>(client: C, connection: Connection, now: () => number = Date.now): ObservingClient {
+export function withReadAhead(client: ObservingClient, connection: Connection, now: () => number = Date.now): ObservingClient {
   let used: Reading | undefined;
   return {
     getLink: async (name, options) => {

@@ -6,6 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkMemory, LinkPhase, Observation, Plan, PlanOptions } from "../planner";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
+import { configureProviderCertificates } from "./providerCertificates";
 import { Checks } from "./validate";
 import { sameConnection } from "./system";
 import { connectPair, progressLog } from "./runtime";
@@ -337,11 +338,8 @@ function tenantReader(replica: import("../mapi/client").MapiClient, inputs: Fail
 }
 
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
-  async configure(req) {
-    // Under a ReplicationSite: the CA certificates its links name by digest (providerCertificates.ts).
-    const { holdProviderCertificates }: typeof import("./providerCertificates") = require("./providerCertificates");
-    holdProviderCertificates(req.config);
-  },
+  // Under a ReplicationSite: the CA certificates its resources name by digest.
+  configure: configureProviderCertificates,
 
   async check(olds, news) {
     const failures = validate(news);

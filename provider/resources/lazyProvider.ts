@@ -13,10 +13,11 @@ const shims = new Map<string, dynamic.ResourceProvider<unknown, unknown>>();
 
 /** `deletes`: false for a resource whose delete changes nothing on the systems (the shim then has none). */
 export function lazyProvider<Inputs, Outputs>(implementationPath: string, deletes = true): dynamic.ResourceProvider<Inputs, Outputs> {
-  let shim = shims.get(implementationPath);
+  const key = `${implementationPath}|${deletes}`;
+  let shim = shims.get(key);
   if (!shim) {
     shim = shimFor<unknown, unknown>(implementationPath, deletes);
-    shims.set(implementationPath, shim);
+    shims.set(key, shim);
   }
   return shim as dynamic.ResourceProvider<Inputs, Outputs>;
 }

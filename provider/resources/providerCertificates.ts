@@ -31,6 +31,11 @@ export function holdProviderCertificates(config: { get(key: string): string | un
   for (const pem of pems) if (typeof pem === "string") held.set(certificateDigest(pem), pem);
 }
 
+/** The `configure` of every provider whose resources may run under a SiteProvider. */
+export async function configureProviderCertificates(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+  holdProviderCertificates(req.config);
+}
+
 /** The PEM with this digest, or a plain error naming the system (never anything secret). */
 export function providerCertificate(systemName: string, digest: string): string {
   const pem = held.get(digest);

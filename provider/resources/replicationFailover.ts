@@ -119,6 +119,11 @@ export interface FailoverOutputs extends FailoverInputs {
 
 const implementation = path.join(__dirname, "failoverProvider");
 
+/** Both sides as inputs; under a SiteProvider each names its CA certificate by digest. */
+function sidesInput(args: ReplicationFailoverArgs, caHeldByProvider: boolean) {
+  return { primary: systemInput(args.primary, caHeldByProvider), replica: systemInput(args.replica, caHeldByProvider) };
+}
+
 export class ReplicationFailover extends HcpResource {
   declare readonly link: pulumi.Output<string>;
   declare readonly state: pulumi.Output<FailoverState>;
@@ -143,8 +148,7 @@ export class ReplicationFailover extends HcpResource {
       name,
       () => ({
         ...args,
-        primary: systemInput(args.primary, opts?.provider instanceof SiteProvider),
-        replica: systemInput(args.replica, opts?.provider instanceof SiteProvider),
+        ...sidesInput(args, opts?.provider instanceof SiteProvider),
         activeSystem: undefined,
         phase: undefined,
         plannedSteps: undefined,

@@ -2,6 +2,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { LinkListReading } from "../site/types";
 import type { CoverageInputs, CoverageOutputs } from "./siteCoverage";
+import { configureProviderCertificates } from "./providerCertificates";
 import { Checks } from "./validate";
 import { connect, warnLog } from "./runtime";
 import { isUnknown, wireSafe } from "./wire";
@@ -68,11 +69,8 @@ function outputsOf(inputs: CoverageInputs, linksBySystem: CoverageOutputs["links
 }
 
 export const provider = wireSafe<CoverageInputs, CoverageOutputs>({
-  async configure(req) {
-    // Under the site's provider: the CA certificates the systems name by digest (providerCertificates.ts).
-    const { holdProviderCertificates }: typeof import("./providerCertificates") = require("./providerCertificates");
-    holdProviderCertificates(req.config);
-  },
+  // Under a ReplicationSite: the CA certificates its resources name by digest.
+  configure: configureProviderCertificates,
 
   async check(_olds, news) {
     const failures = validate(news);

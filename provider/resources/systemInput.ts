@@ -35,17 +35,12 @@ export function systemInput(
   }
   const secret = secretSystem(system);
   if (system.caCertificate === undefined) return secret;
-  if (caHeldByProvider) {
-    const { caCertificate: _held, ...rest } = secret;
-    return {
-      ...rest,
-      caFromProvider: pulumi.output(system.caCertificate).apply(certificateDigest),
-      caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint),
-    };
-  }
+  const pem = system.caCertificate;
+  const { caCertificate: _pem, ...rest } = secret;
+  const ca = pulumi.output(pem);
   return {
-    ...secret,
-    caCertificate: pulumi.secret(system.caCertificate),
-    caSha256: pulumi.output(system.caCertificate).apply(shortFingerprint),
+    ...rest,
+    ...(caHeldByProvider ? { caFromProvider: ca.apply(certificateDigest) } : { caCertificate: pulumi.secret(pem) }),
+    caSha256: ca.apply(shortFingerprint),
   };
 }
