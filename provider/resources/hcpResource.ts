@@ -1,6 +1,6 @@
 /**
- * The base of this package's dynamic resources: the provider is the shim of the resource's implementation
- * module (lazyProvider.ts), the type is `hcp:<Type>`, and the resource object is built without the stack
+ * The base of this package's dynamic resources: the provider is the shim module of the resource's type
+ * (shims/, lazyProvider.ts), the type is `hcp:<Type>`, and the resource object is built without the stack
  * traces Pulumi records for its own promises.
  *
  * Those traces: the SDK stamps a stack trace on each promise it makes for a resource's properties (about 80
@@ -10,21 +10,20 @@
  * that with a limit of its own).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazyProvider";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 export abstract class HcpResource extends pulumi.dynamic.Resource {
   /** `props` is a function so that the Outputs it makes (secrets, fingerprints) are built without traces too. */
   protected constructor(
     type: string,
-    implementationPath: string,
+    shim: dynamic.ResourceProvider,
     name: string,
     props: () => pulumi.Inputs,
     opts?: pulumi.CustomResourceOptions,
-    shim: { deletes: boolean } = { deletes: true },
   ) {
     const restore = withoutPromiseStackTraces();
     try {
-      super(lazyProvider(implementationPath, shim.deletes), name, props(), opts, "hcp", type);
+      super(shim, name, props(), opts, "hcp", type);
     } finally {
       restore();
     }

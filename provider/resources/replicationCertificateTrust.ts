@@ -3,9 +3,9 @@
  * (seed step 3; one resource per direction). A rebuilt system has a new certificate and an empty trusted
  * list: preview shows that, and `up` uploads the certificate again.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
+import shim = require("./shims/certificateTrust");
 import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 
@@ -37,8 +37,6 @@ export interface TrustOutputs extends TrustInputs {
   uploaded: boolean;
 }
 
-const implementation = path.join(__dirname, "certificateTrustProvider");
-
 export class ReplicationCertificateTrust extends HcpResource {
   declare readonly subjectDN: pulumi.Output<string>;
   declare readonly expiresOn: pulumi.Output<string>;
@@ -49,7 +47,7 @@ export class ReplicationCertificateTrust extends HcpResource {
   constructor(name: string, args: ReplicationCertificateTrustArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "ReplicationCertificateTrust",
-      implementation,
+      shim,
       name,
       () => ({
         certificateOf: systemInput(args.certificateOf),

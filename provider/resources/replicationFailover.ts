@@ -4,9 +4,9 @@
  * run to get there. On an active/active link both systems serve while it replicates, and `failOverTo`
  * names the one that keeps serving when it is failed over.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
+import shim = require("./shims/failover");
 import { HcpSystem, SystemConnection } from "./system";
 import type { LagReading } from "../planner/lag";
 import type { LastTransition } from "../engine/lastTransition";
@@ -117,8 +117,6 @@ export interface FailoverOutputs extends FailoverInputs {
   lastTransition?: LastTransition;
 }
 
-const implementation = path.join(__dirname, "failoverProvider");
-
 /** Both sides as inputs; under a SiteProvider each names its CA certificate by digest. */
 function sidesInput(args: ReplicationFailoverArgs, caHeldByProvider: boolean) {
   return { primary: systemInput(args.primary, caHeldByProvider), replica: systemInput(args.replica, caHeldByProvider) };
@@ -144,7 +142,7 @@ export class ReplicationFailover extends HcpResource {
   constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "ReplicationFailover",
-      implementation,
+      shim,
       name,
       () => ({
         ...args,
@@ -160,7 +158,6 @@ export class ReplicationFailover extends HcpResource {
         lastTransition: undefined,
       }),
       opts,
-      { deletes: false }, // forgetting the resource changes nothing on the systems
     );
   }
 }

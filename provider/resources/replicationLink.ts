@@ -6,9 +6,9 @@
  * An active/passive link declared active/active is converted and resumed; the reverse is refused, as
  * HCP refuses it. Deleting it needs `allowDeletion: true`.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
+import shim = require("./shims/link");
 import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
 import type { FailoverSettings, LinkPriority } from "../mapi/types";
@@ -82,8 +82,6 @@ export interface LinkOutputs extends LinkInputs {
   typeConversion?: TypeConversion;
 }
 
-const implementation = path.join(__dirname, "linkProvider");
-
 export class ReplicationLink extends HcpResource {
   declare readonly linkName: pulumi.Output<string>;
   declare readonly linkId: pulumi.Output<string>;
@@ -94,7 +92,7 @@ export class ReplicationLink extends HcpResource {
   constructor(name: string, args: ReplicationLinkArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "ReplicationLink",
-      implementation,
+      shim,
       name,
       () => ({
         ...args,

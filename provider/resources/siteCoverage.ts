@@ -4,9 +4,9 @@
  * declared out of service that does not answer is expected. ReplicationSite creates it; the per-link
  * failovers depend on it.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
+import shim = require("./shims/siteCoverage");
 import { SiteProvider } from "./siteProvider";
 import { systemInput } from "./systemInput";
 import type { HcpSystem, SystemConnection } from "./system";
@@ -32,19 +32,16 @@ export interface CoverageOutputs {
   linksBySystem: Record<string, string[] | "unreachable">;
 }
 
-const implementation = path.join(__dirname, "siteCoverageProvider");
-
 export class SiteCoverage extends HcpResource {
   declare readonly linksBySystem: pulumi.Output<Record<string, string[] | "unreachable">>;
 
   constructor(name: string, args: SiteCoverageArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "SiteCoverage",
-      implementation,
+      shim,
       name,
       () => ({ systems: args.systems.map((s) => systemInput(s, opts?.provider instanceof SiteProvider)), site: args.site, linksBySystem: undefined }),
       opts,
-      { deletes: false }, // forgetting the resource changes nothing on the systems
     );
   }
 }

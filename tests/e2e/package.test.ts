@@ -2,7 +2,7 @@
  * The package as a user gets it: `npm pack` holds only the library, the simulator, its bin, types, the README
  * and the LICENSE; installed (offline, from the npm cache) into a fresh TypeScript Pulumi program outside the
  * repository, its simulator starts with `npx hcp-simulator`, and the real Pulumi CLI previews and runs a
- * failover with it.
+ * failover with it, storing each resource's provider as a reference to the installed package.
  */
 import { ChildProcess, execFile, spawn } from "child_process";
 import { builtinModules } from "module";
@@ -12,21 +12,18 @@ import * as path from "path";
 import { promisify } from "util";
 import { DEFAULT_PASSWORD, type RunningSimulator } from "../../simulator";
 import { SimulatorClient } from "../../simulator/controlClient";
+import { installPacked, packPackage, type PackedPackage } from "../../examples/demo/packedPackage";
 import { ensurePulumi, projectRoot, testPassphrase, type PulumiInstall } from "../helpers/pulumiCli";
 
 const exec = promisify(execFile);
 const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { name: string; dependencies: Record<string, string> };
-const installedVersion = (name: string): string => (JSON.parse(fs.readFileSync(path.join(projectRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
-let tarball: { filename: string; files: string[] };
+let tarball: PackedPackage;
 let work: string;
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-package-"));
-  // dist/ is built by `npm test`'s pretest; --ignore-scripts skips a second compile.
-  const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024 });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  tarball = { filename: path.join(work, packed.filename), files: packed.files.map((f) => f.path) };
+  tarball = await packPackage(work); // dist/ is built by `npm test`'s pretest
 }, 120_000);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -71,9 +68,7 @@ describe("installed into a fresh TypeScript Pulumi program", () => {
     program = path.join(work, "program");
     fs.mkdirSync(program);
     for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(__dirname, "fixtures/installed", f), path.join(program, f));
-    fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "hcp-installed", version: "1.0.0", private: true }, null, 2));
-    const deps = [tarball.filename, ...["@pulumi/pulumi", "typescript", "@types/node"].map((d) => `${d}@${installedVersion(d)}`)];
-    await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...deps], { cwd: program, maxBuffer: 64 * 1024 * 1024 });
+    await installPacked(program, tarball.tarball, ["@pulumi/pulumi", "typescript", "@types/node"]);
     env = {
       ...process.env,
       PATH: `${cli.bin}:${process.env.PATH ?? ""}`,
@@ -111,6 +106,14 @@ describe("installed into a fresh TypeScript Pulumi program", () => {
     expect(outputs).toMatchObject({ activeSystem: "replica", replicaAccess: "read-write" });
     const state = await new SimulatorClient(sim).state("hcp-b");
     expect(state.tenants.map((t) => t.access)).toEqual(state.tenants.map(() => "read-write"));
+
+    // Installed, each resource's provider is stored as a reference to the package's shim module, not as code.
+    const exported = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } };
+    const failover = exported.deployment.resources.find((r) => r.type.endsWith("hcp:ReplicationFailover"));
+    for (const stored of [failover?.inputs?.__provider, failover?.outputs?.__provider]) {
+      expect(stored).toContain('require("pulumi-hcp-replication/shims/failover")');
+      expect(Buffer.byteLength(String(stored))).toBeLessThan(400);
+    }
 
   }, 5 * 60 * 1000);
 });

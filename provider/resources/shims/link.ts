@@ -1,0 +1,5 @@
+/** The dynamic provider of ReplicationLink as Pulumi stores it in each resource's state (see ../lazyProvider.ts). */
+import * as path from "path";
+import { lazyShim } from "../lazyProvider";
+
+export = lazyShim(path.join(__dirname, "../linkProvider"), { deletes: true });
