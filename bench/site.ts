@@ -48,7 +48,10 @@ async function installedSiteProgram(dir: string): Promise<string> {
   const program = path.join(dir, "site");
   await installPacked(program, packed.tarball, ["@pulumi/pulumi"]);
   fs.copyFileSync(path.join(projectRoot, "dist/examples/site/index.js"), path.join(program, "index.js"));
-  fs.writeFileSync(path.join(program, "Pulumi.yaml"), "name: hcp-replication-site\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+  // The example's own project file, its entry point moved next to the installed package.
+  const project = fs.readFileSync(path.join(projectRoot, "examples/site/Pulumi.yaml"), "utf8");
+  if (!/^main: .*$/m.test(project)) throw new Error("examples/site/Pulumi.yaml has no main: line");
+  fs.writeFileSync(path.join(program, "Pulumi.yaml"), project.replace(/^main: .*$/m, "main: index.js"));
   return program;
 }
 

@@ -25,7 +25,7 @@ export async function packPackage(destination: string): Promise<PackedPackage> {
 }
 
 /** The version of a dependency installed in the repository, so that the program gets the same one. */
-export function repositoryVersion(name: string): string {
+function repositoryVersion(name: string): string {
   return (JSON.parse(fs.readFileSync(path.join(projectRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 }
 
