@@ -9,8 +9,8 @@ module.exports = tseslint.config(
   {
     languageOptions: { globals: { require: "readonly", module: "writable", exports: "writable", process: "readonly", __dirname: "readonly", console: "readonly" } },
     rules: {
-      // Provider methods load their dependencies with require() inside the method, on purpose: the
-      // serialized dynamic provider must not capture them (see README, "Dynamic-provider hygiene").
+      // `import shim = require("./shims/…")`: each resource names its provider by the shim module, whose
+      // lazy provider (resources/lazyProvider.ts) is the one place that loads a module inline.
       "@typescript-eslint/no-require-imports": "off",
       // `_name` marks a deliberately unused binding (destructuring that drops fields).
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],

@@ -15,10 +15,10 @@ import * as fs from "fs";
 import { startSimulator, type RunningSimulator } from "../simulator";
 import { SimulatorClient } from "../simulator/controlClient";
 import { MapiClient } from "../provider/mapi/client";
-import { observeSystems, trustNeededFor } from "../provider/engine/observe";
-import { runTransition } from "../provider/engine/executor";
+import { observeSystems } from "../provider/engine/observe";
+import { FailoverSession } from "../provider/engine/session";
 import { connect } from "../provider/resources/runtime";
-import type { DeclaredState } from "../provider/planner/types";
+import type { DeclaredState } from "../provider/model/types";
 import { bareFailover, bareRecovery, type BareResult } from "./bare";
 import { SimControl } from "./lib/simControl";
 import { simulatorConfig, type LinkSet } from "./scenarios";
@@ -107,29 +107,41 @@ function connection(sim: RunningSimulator, name: string) {
   return { name, endpoint: s.endpoint, username: s.username, password: s.password, caCertificate: fs.readFileSync(s.caFile, "utf8") };
 }
 
-/** One `update` of ReplicationFailover, as failoverProvider's converge() runs it, on the virtual clock. */
+/** One `update` of ReplicationFailover, as failoverProvider's converge() runs it (a FailoverSession), on the virtual clock. */
 async function transition(sim: RunningSimulator, clock: VirtualClock, declared: DeclaredState): Promise<ExecutorTransition> {
   const clients = { primary: connect(connection(sim, "hcp-a")), replica: connect(connection(sim, "hcp-b")) };
   const sent = () => clients.primary.requestCount + clients.replica.requestCount;
   const start = clock.now();
   const samples: PollSample[] = [];
   let observations = 0;
-  const result = await runTransition({
-    declared,
-    options: { dnsFailover: false, completeRecoveryWhenBehindSeconds: DEFAULTS.completeRecoveryWhenBehindSeconds, linkName: LINK, primaryName: "hcp-a", replicaName: "hcp-b" },
-    observe: async (purpose) => {
-      const obs = await observeSystems(clients, LINK, { readTrust: trustNeededFor(declared), replicaFirst: purpose === "poll" });
-      observations++;
-      samples.push({ atMs: clock.now() - start, requests: sent() });
-      return obs;
-    },
-    runAction: (side, action) => clients[side].runLinkAction(LINK, action),
-    log: () => undefined,
-    sleep: clock.sleep,
-    now: clock.now,
+  // Every observation reads the replica's link once: count them there.
+  const replica = clients.replica;
+  const counted = {
+    primary: clients.primary,
+    replica: Object.assign(Object.create(replica) as MapiClient, {
+      getLink: async (...args: Parameters<MapiClient["getLink"]>) => {
+        const link = await replica.getLink(...args);
+        observations++;
+        samples.push({ atMs: clock.now() - start, requests: sent() });
+        return link;
+      },
+    }),
+  };
+  const declaration = {
+    link: LINK,
+    primaryName: "hcp-a",
+    replicaName: "hcp-b",
+    state: declared,
+    dnsFailover: false,
+    completeRecoveryWhenBehindSeconds: DEFAULTS.completeRecoveryWhenBehindSeconds,
     waitTimeoutSeconds: DEFAULTS.waitTimeoutSeconds,
     pollIntervalSeconds: DEFAULTS.pollIntervalSeconds,
-  });
+    maxDataLossSeconds: 0,
+    acceptDataLoss: false,
+    endpoints: { primary: clients.primary.endpoint, replica: clients.replica.endpoint },
+  };
+  const session = new FailoverSession(declaration, {}, { log: () => undefined, sleep: clock.sleep, now: clock.now, throwIfCancelled: () => undefined });
+  const result = await session.converge(counted);
   clients.primary.close();
   clients.replica.close();
   return {

@@ -13,12 +13,10 @@
  * - An effect hidden by a side that does not answer is not judged: the step waits for it as a wait does.
  */
 import { ACTION_EFFECT_SECONDS, ACTION_SPELLINGS, NOT_YET_AVAILABLE_REFUSALS } from "../mapi/assumptions";
-import { describeRefusal } from "../planner/plan";
-import type { LinkAction, Plan, PlannedStep } from "../planner/types";
+import { describeRefusal, formatDuration, stepRef } from "../model/format";
+import type { LinkAction, Plan, PlannedStep } from "../model/types";
 import { WorkflowCancelledError } from "./cancelled";
-import { formatDuration } from "./errors";
 import { errorText } from "./observe";
-import { stepRef } from "../planner/format";
 
 /** What the executor lends this module for one action step. */
 export interface ActionHost {
@@ -27,8 +25,8 @@ export interface ActionHost {
   readonly pollIntervalSeconds: number;
   /** `hcp-b (replica)`. */
   label(side: "primary" | "replica"): string;
-  /** Sends the action; `spelling` only when it is not the action's own name. */
-  send(side: "primary" | "replica", action: LinkAction, spelling?: string): Promise<void>;
+  /** Sends the step's action; `spelling` only when it is not the action's own name. */
+  send(step: PlannedStep, spelling: string | undefined): Promise<void>;
   log(line: string): void;
   sleep(ms: number): Promise<void>;
   now(): number;
@@ -133,7 +131,7 @@ class ActionRun {
     const { host, step, action } = this;
     for (;;) {
       try {
-        await host.send(this.side, action, spelling === action ? undefined : spelling);
+        await host.send(step, spelling === action ? undefined : spelling);
         return { accepted: true };
       } catch (err) {
         // Ctrl-C before the action went out: a stop, not an answer of the system.

@@ -2,9 +2,8 @@
  * Errors of the workflow executor. Each carries the steps executed so far (`executed`) and the last
  * observed phase, so the resource can reject with Pulumi's partial-state shape and the next `up` resumes.
  */
-import { stepPhrase } from "../planner/format";
-import { describeRefusal } from "../planner/plan";
-import type { LinkPhase, Observation, PlannedStep, Refusal, StepId, WorkflowId } from "../planner/types";
+import { describeRefusal, formatDuration, stepPhrase } from "../model/format";
+import type { LinkPhase, Observation, PlannedStep, Refusal, StepId, WorkflowId } from "../model/types";
 
 /** One step as the executor handled it. */
 export interface ExecutedStep {
@@ -109,15 +108,3 @@ export class WorkflowTimeoutError extends WorkflowError {
   }
 }
 
-/** `1h 2m 3s`, `45s`, `0s`. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const parts: string[] = [];
-  if (h) parts.push(`${h}h`);
-  if (m) parts.push(`${m}m`);
-  if (s || parts.length === 0) parts.push(`${s}s`);
-  return parts.join(" ");
-}

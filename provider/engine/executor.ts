@@ -7,15 +7,17 @@
  * pending cross-release request) is taken up in its place. Actions run once and are never retried
  * blindly; waits and a person's action poll until the step leaves the plan or its deadline passes.
  */
-import { CONSOLE_REPLICATION_PAGE, SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
+import { SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
-import { formatStep, stepPhrase, stepRef } from "../planner/format";
-import { primaryLabel, replicaLabel, sideLabel } from "../planner/labels";
-import { dataBehind, evaluateCheck, planTransition, tableStep } from "../planner/plan";
-import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep } from "../planner/types";
+import { formatBytes, formatDuration, formatStep, stepPhrase, stepRef } from "../model/format";
+import { primaryLabel, replicaLabel } from "../model/labels";
+import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "../model/types";
+import { planTransition, tableStep } from "../planner";
+import { evaluateCheck } from "../readings/checks";
+import { dataBehind } from "../readings/dataBehind";
+import { runDrainStep } from "./drain";
 import {
   type ExecutedStep,
-  formatDuration,
   type LastSeen,
   WorkflowError,
   WorkflowRefusedError,
@@ -45,10 +47,11 @@ export interface TransitionRequest {
    */
   observe: (purpose?: "poll") => Promise<Observation>;
   /**
-   * Sends one link action to one side, as `spelling` when given (another documented query parameter for it).
-   * Called once per spelling, and again only after a refusal HCP documents as temporary (actionEffects.ts).
+   * Sends one link action to one side, as `spelling` when given (another documented query parameter for it),
+   * for `step` of the plan. Called once per spelling, and again only after a refusal HCP documents as
+   * temporary (actionEffects.ts).
    */
-  runAction: (side: "primary" | "replica", action: LinkAction, spelling?: string) => Promise<void>;
+  runAction: (side: "primary" | "replica", action: LinkAction, spelling: string | undefined, step: PlannedStep) => Promise<void>;
   /** Reads the link's tenant statuses where recovery sends from, when a wait on it stops progressing. */
   tenants?: TenantStatusReader;
   /** One line of progress per call. */
@@ -79,7 +82,7 @@ export function mapiActionRunner(
   clients: { primary: Pick<MapiClient, "runLinkAction">; replica: Pick<MapiClient, "runLinkAction"> },
   linkName: string,
 ): TransitionRequest["runAction"] {
-  return (side, action) => clients[side].runLinkAction(linkName, action);
+  return (side, action, spelling) => clients[side].runLinkAction(linkName, action, spelling);
 }
 
 /** The System Management Console address for a MAPI endpoint (same admin host, port 8000). */
@@ -92,18 +95,6 @@ export function consoleAddress(endpoint: string | undefined): string | undefined
   } catch {
     return undefined;
   }
-}
-
-/** `12.3 MB`. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** `1,234 objects, 5.6 MB, 6m 40s behind (up to date as of …)`, or `unknown (no statistics)`. */
@@ -288,15 +279,16 @@ class Transition {
     }
   }
 
-  /** Runs one step; returns a fresh plan when it observed after acting or waiting. */
+  /** Runs one step; returns a plan still fresh for the next step (it observed after acting, or sent nothing). */
   private async runStep(step: PlannedStep): Promise<Plan | undefined> {
     const { req } = this;
     const started = this.now();
     switch (step.kind) {
       case "notice":
+        // Nothing was sent: the reading before it still stands for the next step.
         req.log(`${stepRef(step)} NOTICE: ${step.title}`);
         this.record(step, "noticed", started);
-        return undefined;
+        return this.plan;
       case "check": {
         req.log(`${stepRef(step)}: ${step.title}`);
         const result = evaluateCheck(step.check as NonNullable<PlannedStep["check"]>, this.obs as Observation, req.options);
@@ -310,7 +302,28 @@ class Transition {
       case "wait":
       case "operator":
         return this.waitFor(step, started);
+      case "drain":
+        // It ends on its last reading of both systems, which the next step (failOver) starts from.
+        await runDrainStep(this.drainHost(), step, this.waitedFor(step), started);
+        return this.plan;
     }
+  }
+
+  /** What drain.ts needs of this run. */
+  private drainHost() {
+    const { req } = this;
+    return {
+      options: req.options,
+      waitTimeoutSeconds: req.waitTimeoutSeconds,
+      pollIntervalSeconds: req.pollIntervalSeconds,
+      log: req.log,
+      sleep: this.sleep,
+      now: this.now,
+      observation: () => this.obs as Observation,
+      refresh: (step: PlannedStep) => this.refresh(step),
+      record: (step: PlannedStep, outcome: "done" | "noticed", started: number, note?: string) => this.record(step, outcome, started, note),
+      refused: (refusal: Refusal) => new WorkflowRefusedError(refusal, this.executed, this.last),
+    };
   }
 
   private async runAction(step: PlannedStep, started: number): Promise<Plan | undefined> {
@@ -326,7 +339,7 @@ class Transition {
       waitTimeoutSeconds: req.waitTimeoutSeconds,
       pollIntervalSeconds: req.pollIntervalSeconds,
       label: (side) => (side === "primary" ? primaryLabel(req.options) : replicaLabel(req.options)),
-      send: (side, action, spelling) => (spelling === undefined ? req.runAction(side, action) : req.runAction(side, action, spelling)),
+      send: (step, spelling) => req.runAction(step.side === "primary" ? "primary" : "replica", step.action as LinkAction, spelling, step),
       log: req.log,
       sleep: this.sleep,
       now: this.now,
@@ -369,22 +382,21 @@ class Transition {
     return parts.join("; ");
   }
 
+  /** What a person must do (the table's instructions), where, and until when. */
   private operatorInstructions(step: PlannedStep, deadline: number): string[] {
     const { options: o, endpoints } = this.req;
     const side = step.side === "replica" ? "replica" : "primary";
     const name = side === "primary" ? o.primaryName : o.replicaName;
-    const peer = side === "primary" ? o.replicaName : o.primaryName;
     const console = consoleAddress(endpoints?.[side]);
     const where = console
       ? `${console} (the admin host of MAPI endpoint ${endpoints?.[side]})`
       : `the System Management Console of ${name} (port ${SYSTEM_MANAGEMENT_CONSOLE_PORT} of its admin host)`;
+    const told = tableStep(step).instructions?.(o, where);
     return [
-      `${stepRef(step)} ACTION REQUIRED: a person must accept the restored link ${o.linkName} on ${sideLabel(side, o)} (cross-release link; MAPI cannot accept it).`,
-      `  1. Sign in to the System Management Console of ${sideLabel(side, o)} at ${where} with an administrator account.`,
-      `  2. Open ${CONSOLE_REPLICATION_PAGE}: link ${o.linkName} from ${peer} is listed as a pending link request ("Pending").`,
-      `  3. Accept the request. Do not reject it: that undoes the restore.`,
+      `${stepRef(step)} ACTION REQUIRED: ${told?.headline ?? step.title}`,
+      ...(told?.steps ?? []).map((line, i) => `  ${i + 1}. ${line}`),
       `  Waiting until ${iso(deadline)} (${formatDuration(deadline - this.now())}), checking every ${this.req.pollIntervalSeconds} s at first, less often as time goes on. ` +
-        `If the deadline passes, accept it anyway and re-run \`pulumi up\`.`,
+        (told ? `If the deadline passes, ${told.afterDeadline}` : ""),
     ];
   }
 

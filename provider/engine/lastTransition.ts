@@ -2,9 +2,10 @@
  * What the last transition cost, from what the executor did: when it began and ended (the RTO) and how
  * far the receiving side was behind when it began (the RPO exposure). Pure: data in, data out.
  */
-import { dataBehind } from "../planner/plan";
-import { lagFigures, replicationLag, type LagReading } from "../planner/lag";
-import type { LinkPhase, Observation } from "../planner/types";
+import { lagFigures } from "../model/format";
+import type { LagReading, LinkPhase, Observation } from "../model/types";
+import { dataBehind } from "../readings/dataBehind";
+import { replicationLag } from "../readings/lag";
 
 export interface DataBehindAtStart {
   objects?: number;

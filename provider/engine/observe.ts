@@ -8,9 +8,7 @@ import type { MapiClient } from "../mapi/client";
 import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
-import { observePhase } from "../planner/phase";
-import { isActiveActiveObservation } from "../planner/activeActivePhase";
-import type { DeclaredState, Observation, SideObservation } from "../planner/types";
+import type { Observation, SideObservation } from "../model/types";
 
 /** The read-only part of the MAPI client that observing needs. */
 export type ObservingClient = Pick<
@@ -28,7 +26,7 @@ export interface ObserveOptions {
   /**
    * Read certificate trust (the server certificate and trusted list of each side: 4 or more extra
    * requests). Default true; false, or a function of the links just read that says false, where no step
-   * that checks trust can follow (trust is then "unknown"). See {@link trustNeededFor}.
+   * that checks trust can follow (trust is then "unknown"); the planner's `trustToRead` asks the tables.
    */
   readTrust?: boolean | ((links: { primary: SideObservation; replica: SideObservation }) => boolean);
   /**
@@ -41,29 +39,6 @@ export interface ObserveOptions {
 
 /** Trust not read. */
 const UNKNOWN_TRUST: Observation["trust"] = { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" };
-
-/**
- * When an observation for a transition to `declared` needs certificate trust: only the certificate steps
- * check it, on the way back, and the tables make them conditional ("if the primary system has been
- * rebuilt", "if the replica was rebuilt"), which shows as a system that answers without the link while the
- * other has it. Every other observation (a failover, a suspension, the recovery of a primary that kept its
- * configuration, each poll) reads just the two links.
- */
-export function trustNeededFor(declared: DeclaredState): (links: { primary: SideObservation; replica: SideObservation }) => boolean {
-  return (links) => {
-    if (declared !== "replicating" && declared !== "recovering") return false;
-    const obs = { ...links, trust: UNKNOWN_TRUST, now: Date.now() };
-    if (isActiveActiveObservation(obs)) {
-      // Active/active: either system may be the rebuilt one, answering without the link the other keeps.
-      return (["primary", "replica"] as const).some((s) => links[s].reachable && links[s].link === null);
-    }
-    // A replica rebuilt while the primary kept serving (the replica-failure workflow checks trust too).
-    const replicaRebuilt = links.replica.reachable && links.replica.link === null && links.primary.reachable && !!links.primary.link;
-    if (replicaRebuilt) return declared === "replicating";
-    if (!links.primary.reachable || links.primary.link !== null) return false;
-    return observePhase(obs) === "failedOver";
-  };
-}
 
 interface SideRead {
   side: SideObservation;

@@ -7,10 +7,10 @@
  */
 import { AUTO_PAUSE_CAUSES, CONSOLE_REPLICATION_PAGE } from "../mapi/assumptions";
 import type { TenantReplicationState } from "../mapi/types";
-import { dataBehind } from "../planner/plan";
-import type { DataBehind, LinkPhase, Observation, Plan, PlannedStep } from "../planner/types";
+import { stepRef } from "../model/format";
+import type { DataBehind, LinkPhase, Observation, Plan, PlannedStep } from "../model/types";
+import { dataBehind } from "../readings/dataBehind";
 import { errorText } from "./observe";
-import { stepRef } from "../planner/format";
 
 /** Reads the link's tenants on the system that sends during data recovery (the replica). */
 export interface TenantStatusReader {

@@ -7,7 +7,7 @@
  * Before its first request to a system, the memo can also ask what other processes of the deployment
  * found (`shared`, see deploymentReachability.ts).
  */
-import type { SharedVerdict } from "./deploymentReachability";
+import { sharedFailure, type SharedVerdict } from "./deploymentReachability";
 
 export interface ReachabilityOptions {
   /** First wait before a failed system is tried again. Default 5000. */
@@ -109,9 +109,4 @@ export class ReachabilityMemo {
  * The memo every client of this process shares (one provider process serves every resource of a run),
  * told what the deployment's program found out before this process started.
  */
-export const processReachability = new ReachabilityMemo({
-  shared: (endpoint) => {
-    const { sharedFailure }: typeof import("./deploymentReachability") = require("./deploymentReachability");
-    return sharedFailure(endpoint);
-  },
-});
+export const processReachability = new ReachabilityMemo({ shared: sharedFailure });

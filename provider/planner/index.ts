@@ -1,11 +1,18 @@
 /**
- * The pure planner: observed state of both systems + declared state -> ordered workflow steps or a
- * refusal. No IO here; the only imports from `../mapi` are types and the data in `assumptions.ts`.
+ * The planner: observed state of both systems + declared state -> ordered workflow steps or a refusal,
+ * and the questions the layers above ask of the workflow tables. Pure: no IO.
  */
-export * from "./types";
-export { observePhase, analysePhase, isSuspended, EXPECTED_REPLICA_MESSAGES, EXPECTED_PRIMARY_MESSAGES, type PhaseAnalysis, type PhaseLabels } from "./phase";
-export { planTransition, chooseWorkflow, plannedStep, stepLabel, tableStep, splitBrainAfter, evaluateCheck, dataBehind, isBehind, describeRefusal, type CheckResult } from "./plan";
-export { accessModes } from "./access";
-export { formatPlan, formatStep, stepRef } from "./format";
-export { primaryLabel, replicaLabel, sideLabel } from "./labels";
-export { analyseActiveActive, activeActiveAccess, isActiveActiveObservation, EXPECTED_ACTIVE_ACTIVE_MESSAGES, type ActiveActiveAnalysis, type ActiveActivePhase } from "./activeActivePhase";
+export { planTransition, chooseWorkflow, plannedStep, stepLabel, readLink } from "./plan";
+export {
+  accessModes,
+  declaredStatesOf,
+  followsFailover,
+  knownPhase,
+  liveFacts,
+  phaseAfter,
+  phasesReaching,
+  refreshedState,
+  splitBrainAfter,
+  tableStep,
+  trustToRead,
+} from "./tables";

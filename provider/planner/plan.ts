@@ -1,38 +1,21 @@
 /**
  * planTransition: (declared state, observation of both systems) -> the steps that remain, in the order of
  * the documented workflow that applies, or a refusal saying what was found, what was expected and the way
- * forward. Pure: data in, data out. The workflows themselves are tables (provider/workflows); this module
- * chooses one, walks it and numbers the steps as the edition of the systems' release does.
+ * forward. Pure: data in, data out. The workflows are tables (provider/workflows) and the kinds of link
+ * are models with the facts of their phases; this module reads the link with its model, chooses a table,
+ * walks it and numbers the steps as the edition of the systems' release does. It asks the tables every
+ * question and knows no workflow by name.
  */
-import { editionOf, DOCUMENT_TITLE } from "../mapi/assumptions";
-import { WORKFLOWS } from "../workflows";
-import { noWorkflowFor } from "../workflows/activeActive";
-import { primaryOutOfContact, splitBrainNow } from "../workflows/primaryFailure";
-import { analyseActiveActive, asPhaseAnalysis, isActiveActiveObservation } from "./activeActivePhase";
-import type { Edition, PlanContext, Workflow, WorkflowStep } from "../workflows/types";
-import { applies } from "./conditions";
-import { primaryLabel, replicaLabel } from "./labels";
-import { analysePhase, EXPECTED_PRIMARY_MESSAGES, EXPECTED_REPLICA_MESSAGES, type PhaseAnalysis } from "./phase";
-import { refusalForStatusMessage } from "./statusRefusals";
-import type { DeclaredState, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "./types";
-
-export { dataBehind, isBehind } from "./dataBehind";
-export { evaluateCheck, type CheckResult } from "./checks";
-
-/** One message from a refusal: reason, found, expected, way forward. */
-export function describeRefusal(refusal: Refusal): string {
-  const reason = /[.!?]$/.test(refusal.reason) ? refusal.reason : `${refusal.reason}.`;
-  return `${reason} Found: ${refusal.found}. Expected: ${refusal.expected}. Way forward: ${refusal.wayForward}`;
-}
+import { DOCUMENT_TITLE, editionOf } from "../mapi/assumptions";
+import { primaryLabel, replicaLabel } from "../model/labels";
+import type { DeclaredState, Edition, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "../model/types";
+import { applies } from "../readings/conditions";
+import { linkKindOf, linkSeen } from "../readings/linkKind";
+import { LINK_MODELS, WORKFLOWS } from "../workflows";
+import type { LinkModel, PlanContext, ReadingContext, Workflow, WorkflowStep } from "../workflows/types";
 
 function refuse(phase: LinkPhase, refusal: Refusal): Plan {
   return { ok: false, phase, refusal };
-}
-
-function reachabilityNote(side: "primary" | "replica", obs: Observation, opts: PlanOptions): string {
-  const label = side === "primary" ? primaryLabel(opts) : replicaLabel(opts);
-  const error = obs[side].error;
-  return `${label} cannot be reached${error ? ` (${error})` : ""}`;
 }
 
 /** "6", or "before step 6" / "after step 5" for a step the edition does not number. */
@@ -63,140 +46,31 @@ export function plannedStep(workflow: Workflow, index: number, edition: Edition,
   };
 }
 
-/** The table row of a planned step. */
-export function tableStep(step: Pick<PlannedStep, "workflow" | "order">): WorkflowStep {
-  const workflow = WORKFLOWS.find((w) => w.id === step.workflow);
-  const row = workflow?.steps[step.order];
-  if (!row) throw new RangeError(`no step ${step.order} in workflow ${step.workflow}`);
-  return row;
+/** The link model of the link the systems report, and its reading of the link. */
+export function readLink(obs: Observation, opts: PlanOptions): { model: LinkModel; analysis: ReturnType<LinkModel["analyse"]> } {
+  const model = LINK_MODELS[linkKindOf(obs)];
+  return { model, analysis: model.analyse(obs, { primary: primaryLabel(opts), replica: replicaLabel(opts) }) };
 }
 
-/** Refusals from the phase analysis alone: wrong type, unknown phase. */
-function unreadable(a: PhaseAnalysis, obs: Observation, opts: PlanOptions): Plan | undefined {
-  const P = primaryLabel(opts);
-  const R = replicaLabel(opts);
-  const L = `link ${opts.linkName}`;
-  if (a.wrongType) {
-    const onSide = a.wrongType.side === "primary" ? P : R;
-    const swapped =
-      (a.wrongType.side === "replica" && a.wrongType.found === "OUTBOUND") ||
-      (a.wrongType.side === "primary" && a.wrongType.found === "INBOUND");
-    return refuse(a.phase, {
-      reason: `${L} on ${onSide} has type ${a.wrongType.found}; this workflow handles active/passive links only`,
-      found: `type ${a.wrongType.found} on ${onSide}`,
-      expected: `type OUTBOUND on ${P} and INBOUND on ${R} (an ACTIVE_PASSIVE link created on the primary)`,
-      wayForward: swapped
-        ? `${L} replicates from ${a.wrongType.side === "primary" ? opts.primaryName : opts.replicaName} to the other ` +
-          `system: swap primary and replica in this resource, or check linkName.`
-        : `Active/active links fail over and back with failOver/failBack (the active/active workflow), which this ` +
-          `resource does not run. Use an ACTIVE_PASSIVE link, or manage ${L} outside ReplicationFailover.`,
-    });
-  }
-  if (a.phase !== "unknown") return undefined;
-  if (a.unreachable?.length === 2) {
-    return refuse(a.phase, {
-      reason: `Neither system can be reached, so the state of ${L} cannot be read`,
-      found: `${reachabilityNote("primary", obs, opts)}; ${reachabilityNote("replica", obs, opts)}`,
-      expected: `at least ${R} reachable`,
-      wayForward: `Check the network, endpoints, credentials and caCertificate of both systems, then re-run \`pulumi up\`. Nothing was changed.`,
-    });
-  }
-  if (a.unreachable?.includes("replica")) {
-    return refuse(a.phase, {
-      reason: `${reachabilityNote("replica", obs, opts)} and ${P} does not show which phase ${L} is in`,
-      found: a.detail,
-      expected: `${R} reachable`,
-      wayForward: `Bring ${R} back (or fix its endpoint, credentials or caCertificate), then re-run \`pulumi up\`. Nothing was changed.`,
-    });
-  }
-  const onPrimary = a.unexpectedMessage?.side === "primary";
-  const side = onPrimary ? P : R;
-  const message = a.unexpectedMessage?.message;
-  const specific = refusalForStatusMessage(message, onPrimary ? "primary" : "replica", opts, a.detail);
-  if (specific) return refuse(a.phase, specific);
-  const expectedMessages = onPrimary ? EXPECTED_PRIMARY_MESSAGES : EXPECTED_REPLICA_MESSAGES;
-  return refuse(a.phase, {
-    reason:
-      message === undefined
-        ? `${side} reports no statusMessage for ${L}, so its phase cannot be told`
-        : `${side} reports status "${message}" for ${L}, which this workflow does not expect here`,
-    found: a.detail,
-    expected: `on ${side} one of: ${expectedMessages.map((m) => `"${m}"`).join(", ")}${onPrimary ? "" : " (not a fault during data recovery)"}`,
-    wayForward:
-      `Look at the link and the system log in the System Management Console of ${side} and resolve the condition ` +
-      `until the link shows an expected state, then re-run \`pulumi up\`. Nothing was changed.`,
-  });
+/** The phase a workflow's routes read (its own reading of the analysis, else the analysed phase). */
+function routePhaseOf(workflow: Workflow, ctx: PlanContext): LinkPhase {
+  return workflow.routePhase?.(ctx) ?? ctx.analysis.phase;
 }
 
-/** A suspension no route of the chosen workflow starts from. */
-function suspendedRefusal(a: PhaseAnalysis, opts: PlanOptions): Refusal {
-  const sides = (a.suspendedOn ?? []).map((s) => (s === "primary" ? primaryLabel(opts) : replicaLabel(opts)));
-  const L = `link ${opts.linkName}`;
-  return {
-    reason: `${L} is suspended on ${sides.join(" and ")}; no step of the workflow runs on a suspended link`,
-    found: `suspended ("Suspended by user") on ${sides.join(" and ")}`,
-    expected: `${L} not suspended`,
-    wayForward:
-      `Resume it on ${sides.join(" and ")} (POST /mapi/services/replication/links/${opts.linkName}?resume, or ` +
-      `Resume in the System Management Console), or start the replication service if it was shut down; then ` +
-      `re-run \`pulumi up\`.`,
-  };
-}
-
-/** The link missing on the replica, with no route of the chosen workflow from there. */
-function absentRefusal(declared: DeclaredState, a: PhaseAnalysis, obs: Observation, opts: PlanOptions): Refusal {
-  const P = primaryLabel(opts);
-  const R = replicaLabel(opts);
-  const L = `link ${opts.linkName}`;
-  const primaryHasIt = obs.primary.reachable && !!obs.primary.link;
-  return {
-    reason: `${L} does not exist on ${R}`,
-    found: a.detail,
-    expected: `${L} on ${R} (type INBOUND)${declared === "replicating" ? "" : `, to ${declared === "failedOver" ? "fail over to" : "recover from"}`}`,
-    wayForward: primaryHasIt
-      ? `${R} lost the link (rebuilt?). That is the replica-failure workflow, not this one: declare state ` +
-        `"suspended" while ${R} is down (${P} keeps serving), then "replicating" once it is back to exchange ` +
-        `certificates, restore the link from ${P} and resume it. Also check linkName.`
-      : `Create the link with a ReplicationLink resource (on ${P}) and make this resource depend on it; check ` +
-        `linkName. There is nothing to fail over while the link does not exist.`,
-  };
-}
-
-/** Phases that only a failover leads to: after them, fault messages may hide data recovery. */
-const PHASES_AFTER_FAILOVER: readonly LinkPhase[] = ["failedOver", "pendingAcceptance", "recovering", "completing"];
-
-function ambiguousRefusal(a: PhaseAnalysis, opts: PlanOptions): Refusal {
-  const P = primaryLabel(opts);
-  const R = replicaLabel(opts);
-  return {
-    reason:
-      `The phase of link ${opts.linkName} cannot be told: ${a.detail}, which hides whether data recovery is in progress ` +
-      `(last phase known: ${opts.memory?.lastKnownPhase})`,
-    found: a.detail,
-    expected: `${P} and ${R} in contact again, so that ${R} reports the phase ("Recovering data", "Completing recovery", "Receiving data", ...)`,
-    wayForward:
-      `Restore the network between ${opts.primaryName} and ${opts.replicaName} (and bring back whichever does not ` +
-      `answer), then re-run \`pulumi up\`: it continues from the step that stopped. Nothing was changed.`,
-    waitable: true,
-  };
+function contextFor(workflow: Workflow, ctx: ReadingContext, edition: Edition): PlanContext {
+  return { ...ctx, edition, survivor: workflow.survivor };
 }
 
 /**
- * The workflow for this declared state and reading: of the link's type, with the declared survivor
- * (failOverTo), the first whose route starts or ends in the phase; undefined when none has the state.
+ * The workflow for this declared state and reading: of the link's kind, serving the declared failOverTo,
+ * the first whose route starts or ends in the phase; undefined when none has the state.
  */
-export function chooseWorkflow(
-  declared: DeclaredState,
-  ctx: Omit<PlanContext, "edition">,
-  linkType: Workflow["linkType"] = "ACTIVE_PASSIVE",
-): Workflow | undefined {
-  // failOverTo picks between the active/active tables; an active/passive workflow's survivor is its own.
-  const survivor = ctx.opts.failOverTo ?? "replica";
-  const bySurvivor = (w: Workflow) => linkType === "ACTIVE_PASSIVE" || w.survivor(ctx.opts) === survivor;
-  const candidates = WORKFLOWS.filter((w) => w.linkType === linkType && bySurvivor(w) && w.routes[declared]);
+export function chooseWorkflow(declared: DeclaredState, ctx: ReadingContext, model: LinkModel): Workflow | undefined {
+  const failOverTo = ctx.opts.failOverTo ?? "replica";
+  const candidates = WORKFLOWS.filter((w) => w.kind === model.kind && (w.failOverTo ?? failOverTo) === failOverTo && w.routes[declared]);
   const fits = candidates.find((w) => {
     const route = w.routes[declared];
-    const phase = w.routePhase?.({ ...ctx, edition: "9.x" }) ?? ctx.analysis.phase;
+    const phase = routePhaseOf(w, contextFor(w, ctx, "9.x"));
     return !!route && (route.reachedIn.includes(phase) || route.from[phase] !== undefined);
   });
   return fits ?? candidates[0];
@@ -206,7 +80,7 @@ export function chooseWorkflow(
 function walk(workflow: Workflow, ctx: PlanContext): PlannedStep[] | Refusal {
   const route = workflow.routes[ctx.declared];
   if (!route) throw new RangeError(`workflow ${workflow.id} has no route to "${ctx.declared}"`);
-  const phase = workflow.routePhase?.(ctx) ?? ctx.analysis.phase;
+  const phase = routePhaseOf(workflow, ctx);
   if (route.reachedIn.includes(phase)) return [];
   const entry = route.from[phase];
   if (entry === undefined) return workflow.noRoute(ctx, phase);
@@ -216,14 +90,14 @@ function walk(workflow: Workflow, ctx: PlanContext): PlannedStep[] | Refusal {
   const out: PlannedStep[] = [];
   for (let i = start; i <= end; i++) {
     const s = workflow.steps[i];
-    if (s.kind === "check" || applies(s.when, ctx, workflow)) out.push(plannedStep(workflow, i, ctx.edition, ctx.opts));
+    if (s.kind === "check" || applies(s.when, ctx)) out.push(plannedStep(workflow, i, ctx.edition, ctx.opts));
   }
   return out;
 }
 
 /** The first planned step that needs a system which does not answer, survivor first. */
 function unreachableStep(workflow: Workflow, ctx: PlanContext, steps: PlannedStep[]): Refusal | undefined {
-  const survivor = workflow.survivor(ctx.opts);
+  const survivor = workflow.survivor;
   for (const side of [survivor, survivor === "primary" ? "replica" : "primary"] as const) {
     if (ctx.obs[side].reachable) continue;
     const first = steps.find((s) => workflow.steps[s.order].needs.includes(side));
@@ -238,44 +112,38 @@ function unreachableStep(workflow: Workflow, ctx: PlanContext, steps: PlannedSte
  * the way forward.
  */
 export function planTransition(declared: DeclaredState, obs: Observation, opts: PlanOptions): Plan {
-  const labels = { primary: primaryLabel(opts), replica: replicaLabel(opts) };
-  const linkType: Workflow["linkType"] = isActiveActiveObservation(obs) ? "ACTIVE_ACTIVE" : "ACTIVE_PASSIVE";
-  const a = linkType === "ACTIVE_ACTIVE" ? asPhaseAnalysis(analyseActiveActive(obs, labels)) : analysePhase(obs, labels);
-  if (linkType === "ACTIVE_PASSIVE") {
-    const unread = unreadable(a, obs, opts);
-    if (unread) return unread;
-  }
-
-  // failOverTo "primary" is refused on a link seen to be active/passive; with no link seen, the type is unknown.
-  const seen = (["primary", "replica"] as const).some((s) => obs[s].reachable && !!obs[s].link);
-  const onePrimary = linkType === "ACTIVE_PASSIVE" && opts.failOverTo === "primary" && seen;
-  const workflow = onePrimary ? undefined : chooseWorkflow(declared, { declared, analysis: a, obs, opts }, linkType);
-  if (!workflow) return refuse(a.phase, noWorkflowFor(declared, linkType, opts));
-  const edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
-  const ctx: PlanContext = { declared, analysis: a, obs, opts, edition };
-  const unread = workflow.unreadable?.(ctx);
+  const { model, analysis: a } = readLink(obs, opts);
+  const reading: ReadingContext = { declared, analysis: a, obs, opts };
+  // A failOverTo this kind of link does not have is refused once a system shows the link's kind.
+  const target = opts.failOverTo ?? "replica";
+  const workflow = linkSeen(obs) && !model.failOverTargets.includes(target) ? undefined : chooseWorkflow(declared, reading, model);
+  if (!workflow) return refuse(a.phase, model.noWorkflow(declared, opts));
+  const unread = model.unreadable?.(reading);
   if (unread) return refuse(a.phase, unread);
+
+  const edition = opts.edition ?? editionOf(obs.primary.softwareVersion, obs.replica.softwareVersion);
+  const ctx = contextFor(workflow, reading, edition);
   const source = { workflow: workflow.id, edition, document: `${DOCUMENT_TITLE[edition]}, ${workflow.name}` };
   const route = workflow.routes[declared];
-  const routed = (phase: LinkPhase) => !!route && (route.reachedIn.includes(phase) || route.from[phase] !== undefined);
-  const phase = workflow.routePhase?.(ctx) ?? a.phase;
+  const phase = routePhaseOf(workflow, ctx);
+  const routed = !!route && (route.reachedIn.includes(phase) || route.from[phase] !== undefined);
 
-  if (a.phase === "suspended" && !routed(phase)) return refuse(a.phase, suspendedRefusal(a, opts));
-  if (a.phase === "absent" && !routed(phase)) {
-    const bothAbsent = obs.primary.reachable && obs.primary.link === null;
+  if (!routed) {
+    const bothAbsent = a.phase === "absent" && obs.primary.reachable && obs.primary.link === null;
     if (bothAbsent && declared === "replicating" && workflow.absentLinkStep) {
       // Both systems reachable, the link on neither: the ReplicationLink resource is to create it.
       const index = workflow.steps.findIndex((s) => s.id === workflow.absentLinkStep);
       return { ok: true, phase: a.phase, steps: [plannedStep(workflow, index, edition, opts)], source };
     }
-    return refuse(a.phase, absentRefusal(declared, a, obs, opts));
+    const own = model.phases[a.phase].cannotReach;
+    if (own) return refuse(a.phase, own(ctx));
   }
 
   const last = opts.memory?.lastKnownPhase;
-  if (a.ambiguous && declared !== "failedOver" && last && PHASES_AFTER_FAILOVER.includes(last)) {
+  if (a.ambiguous && model.ambiguous && declared !== "failedOver" && last && model.phases[last].followsFailover) {
     // A failover happened since the link last replicated: "Stalled link" may be recovery under way.
     // (Failing over needs no such certainty: HCP refuses failOver while recovery runs.)
-    return refuse("unknown", ambiguousRefusal(a, opts));
+    return refuse("unknown", model.ambiguous(reading));
   }
 
   const steps = walk(workflow, ctx);
@@ -287,17 +155,13 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
     if (refusal) return refuse(a.phase, refusal);
   }
   const warnings = workflow.warnings?.(ctx, steps) ?? [];
-  return { ok: true, phase: a.phase, steps, ...(warnings.length > 0 ? { warnings } : {}), source };
-}
-
-/**
- * Whether the primary is in a split brain now, or will be once the planned failover runs (it cannot be
- * told of it). The resource keeps this between runs: once the primary reconnects, its "Failed over"
- * looks the same either way. Data recovery ends a split brain (the primary becomes read-only).
- */
-export function splitBrainAfter(plan: Plan, obs: Observation, opts: PlanOptions): boolean {
-  // Both sides of an active/active link are read-write by design: there is no primary to be told.
-  if (isActiveActiveObservation(obs)) return false;
-  if (plan.ok && plan.steps.some((s) => s.action === "failOver")) return primaryOutOfContact(obs);
-  return splitBrainNow(analysePhase(obs), obs, opts);
+  const notes = workflow.notes?.(ctx, steps) ?? [];
+  return {
+    ok: true,
+    phase: a.phase,
+    steps,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(notes.length > 0 && steps.length > 0 ? { notes } : {}),
+    source,
+  };
 }

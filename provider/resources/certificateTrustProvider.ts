@@ -1,16 +1,15 @@
 /** The provider behind ReplicationCertificateTrust. */
+import { findTrustedCertificate } from "../engine/observe";
 import type { MapiClient } from "../mapi/client";
+import * as pem from "../mapi/pem";
 import { Checks } from "./validate";
 import { sameConnection } from "./system";
 import { connect, progressLog } from "./runtime";
 import { wireSafe, isUnknown } from "./wire";
 import type { TrustInputs, TrustOutputs, TrustStatus } from "./replicationCertificateTrust";
 
-const pem: () => typeof import("../mapi/pem") = () => require("../mapi/pem");
-
 /** The id under which `trustedBy` holds exactly this certificate, or undefined. */
 async function findTrusted(trustedBy: MapiClient, certificate: string): Promise<string | undefined> {
-  const { findTrustedCertificate }: typeof import("../engine/observe") = require("../engine/observe");
   const lookup = await findTrustedCertificate(trustedBy, certificate);
   if (lookup.found) return lookup.certificate.id;
   if (lookup.unreadable) throw new Error(`${trustedBy.endpoint} lists trusted certificates it will not return`);
@@ -24,7 +23,7 @@ async function observeTrust(inputs: TrustInputs): Promise<{ status: TrustStatus;
   } catch {
     return { status: "unknown" }; // e.g. the primary is down during failover: nothing to decide yet
   }
-  const fingerprint = pem().pemFacts(certificate).fingerprintSha256;
+  const fingerprint = pem.pemFacts(certificate).fingerprintSha256;
   try {
     return { status: (await findTrusted(connect(inputs.trustedBy), certificate)) ? "trusted" : "missing", fingerprint };
   } catch {
@@ -40,7 +39,7 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
   const certificate = await source.getServerCertificate().catch((err: Error) => {
     throw new Error(`cannot read the replication server certificate of ${inputs.certificateOf.name}: ${err.message}`);
   });
-  const facts = pem().pemFacts(certificate);
+  const facts = pem.pemFacts(certificate);
   let id = await findTrusted(target, certificate);
   // A trust found in place was not made by this resource, unless this resource made it earlier.
   let uploaded = id !== undefined && previous?.uploaded === true && previous.certificateId === id;

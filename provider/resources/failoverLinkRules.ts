@@ -1,26 +1,33 @@
 /**
- * The rules of ReplicationFailover that depend on the link's type, which only the systems tell: on an
- * active/active link `state` is "replicating" or "failedOver"; on an active/passive link `failOverTo` is
- * "replica". Check reports a broken rule as a CheckFailure naming the input, so preview fails. Pure.
+ * The rules of ReplicationFailover that depend on the link's kind, which only the systems tell: `state`
+ * must be one the kind's tables have a route to, and `failOverTo` one the kind has. Check reports a broken
+ * rule as a CheckFailure naming the input, so preview fails. Pure.
  */
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { describeRefusal, isActiveActiveObservation, type Observation } from "../planner";
-import { noWorkflowFor } from "../workflows/activeActive";
+import { describeRefusal } from "../model/format";
+import type { Observation, PlanOptions } from "../model/types";
+import { declaredStatesOf } from "../planner";
+import { linkKindOf, linkSeen } from "../readings/linkKind";
+import { LINK_MODELS } from "../workflows";
 import type { FailoverInputs } from "./replicationFailover";
 
-/** States an active/active link has (the active/active workflow's routes). */
-export const ACTIVE_ACTIVE_STATES: readonly string[] = ["replicating", "failedOver"];
-
 export function linkTypeFailures(inputs: FailoverInputs, obs: Observation): CheckFailure[] {
-  const opts = { linkName: inputs.link, primaryName: inputs.primary.name, replicaName: inputs.replica.name, failOverTo: inputs.failOverTo };
-  const plan = { dnsFailover: false, completeRecoveryWhenBehindSeconds: 0, ...opts };
-  if (isActiveActiveObservation(obs)) {
-    if (ACTIVE_ACTIVE_STATES.includes(inputs.state)) return [];
-    return [{ property: "state", reason: describeRefusal(noWorkflowFor(inputs.state, "ACTIVE_ACTIVE", plan)) }];
-  }
-  const seen = (["primary", "replica"] as const).some((s) => obs[s].reachable && !!obs[s].link);
-  if (seen && inputs.failOverTo === "primary") {
-    return [{ property: "failOverTo", reason: describeRefusal(noWorkflowFor(inputs.state, "ACTIVE_PASSIVE", plan)) }];
+  const opts: PlanOptions = {
+    linkName: inputs.link,
+    primaryName: inputs.primary.name,
+    replicaName: inputs.replica.name,
+    ...(inputs.failOverTo ? { failOverTo: inputs.failOverTo } : {}),
+    dnsFailover: false,
+    completeRecoveryWhenBehindSeconds: 0,
+  };
+  const kind = linkKindOf(obs);
+  const model = LINK_MODELS[kind];
+  // The kind is known for sure only where a system that answers shows the link.
+  if (linkSeen(obs)) {
+    if (!declaredStatesOf(kind).includes(inputs.state)) return [{ property: "state", reason: describeRefusal(model.noWorkflow(inputs.state, opts)) }];
+    if (!model.failOverTargets.includes(inputs.failOverTo ?? "replica")) {
+      return [{ property: "failOverTo", reason: describeRefusal(model.noWorkflow(inputs.state, opts)) }];
+    }
   }
   return [];
 }

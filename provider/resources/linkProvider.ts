@@ -3,7 +3,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { MapiClient } from "../mapi/client";
 import type { LinkCandidates, LinkModification, LinkView, FailoverSettings } from "../mapi/types";
 import { ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR, ACTIVE_ACTIVE_FAILOVER_FIELDS, CANDIDATES_EMPTY_DIRECTORIES_UNLISTED } from "../mapi/assumptions";
-import type { LinkPhase, Observation, SideObservation } from "../planner";
+import type { LinkPhase, Observation, SideObservation } from "../model/types";
+import { followsFailover } from "../planner";
+import { analyseActiveActive } from "../readings/activeActivePhase";
+import { isActiveActiveObservation } from "../readings/linkKind";
+import { analysePhase } from "../readings/phase";
 import { Checks } from "./validate";
 import { sameConnection } from "./system";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
@@ -73,10 +77,10 @@ async function readSide(client: MapiClient, linkName: string): Promise<SideObser
  * (or while the primary is silent), else the primary. Active/active: the survivor while failed over, when
  * only one side answers with the link; else the primary (ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR).
  */
-function authoritativeSide(obs: Observation, planner: typeof import("../planner")): { side: Side; phase: LinkPhase } {
+function authoritativeSide(obs: Observation): { side: Side; phase: LinkPhase } {
   const holds = (s: Side) => obs[s].reachable && !!obs[s].link;
-  if (planner.isActiveActiveObservation(obs)) {
-    const a = planner.analyseActiveActive(obs);
+  if (isActiveActiveObservation(obs)) {
+    const a = analyseActiveActive(obs);
     const phase: LinkPhase = a.phase === "failedOver" ? "failedOver" : a.phase === "suspended" ? "suspended" : "replicating";
     if (a.phase === "failedOver" && a.survivor) return { side: a.survivor, phase };
     const preferred: Side = a.phase === "failedOver" ? ACTIVE_ACTIVE_CONFIG_SIDE_UNTOLD_SURVIVOR : "primary";
@@ -84,18 +88,17 @@ function authoritativeSide(obs: Observation, planner: typeof import("../planner"
     return { side: holds(preferred) || !holds(other) ? preferred : other, phase };
   }
   // A suspension does not change which side leads, nor whether the link can be converted.
-  const phase = planner.analysePhase(obs, undefined, true).phase;
-  const replicaLeads = ["failedOver", "pendingAcceptance", "recovering", "completing"].includes(phase) || !obs.primary.reachable;
+  const phase = analysePhase(obs, undefined, true).phase;
+  const replicaLeads = followsFailover("ACTIVE_PASSIVE", phase) || !obs.primary.reachable;
   return { side: replicaLeads && obs.replica.link ? "replica" : "primary", phase };
 }
 
 /** The link on the side that is authoritative now, or undefined when no side has it (not created yet). */
 async function findAuthoritative(inputs: LinkInputs): Promise<LiveLink | undefined> {
-  const planner: typeof import("../planner") = require("../planner");
   const clients = connectPair(inputs.primary, inputs.replica);
   const [primary, replica] = await Promise.all([readSide(clients.primary, inputs.linkName), readSide(clients.replica, inputs.linkName)]);
   const obs: Observation = { primary, replica, trust: { primaryTrustsReplica: "unknown", replicaTrustsPrimary: "unknown" }, now: Date.now() };
-  const { side, phase } = authoritativeSide(obs, planner);
+  const { side, phase } = authoritativeSide(obs);
   const link = (side === "primary" ? primary : replica).link;
   if (!link) {
     if (!primary.reachable && !replica.reachable) throw new Error(`neither ${inputs.primary.name} nor ${inputs.replica.name} answers: ${primary.error}; ${replica.error}`);

@@ -5,7 +5,8 @@
  */
 import { ACTIVE_ACTIVE_LINK_TYPE, PRIMARY_LINK_TYPE, REPLICA_LINK_TYPE } from "../mapi/assumptions";
 import type { LinkType } from "../mapi/types";
-import { describeRefusal, type LinkPhase, type Observation } from "../planner";
+import { describeRefusal } from "../model/format";
+import type { LinkPhase, Observation } from "../model/types";
 import type { LinkKind } from "./replicationLink";
 
 export type TypeChange = { kind: "none" } | { kind: "convert"; line: string } | { kind: "refuse"; reason: string };

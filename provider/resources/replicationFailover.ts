@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
 import shim = require("./shims/failover");
 import { HcpSystem, SystemConnection } from "./system";
-import type { LagReading } from "../planner/lag";
+import type { LagReading } from "../model/types";
 import type { LastTransition } from "../engine/lastTransition";
 import { SiteProvider } from "./siteProvider";
 import { systemInput } from "./systemInput";

@@ -1,8 +1,11 @@
 /**
- * What provider methods need from their surroundings, loaded on demand: MAPI clients for the systems and
- * a progress log the person running `pulumi up` sees.
+ * What provider methods need from their surroundings: MAPI clients for the systems and a progress log the
+ * person running `pulumi up` sees. Loaded in the provider process only (behind the shims).
  */
-import type { MapiClient } from "../mapi/client";
+import * as pulumi from "@pulumi/pulumi";
+import { MapiClient } from "../mapi/client";
+import { processReachability } from "../mapi/reachability";
+import { providerCertificate } from "./providerCertificates";
 import type { SystemConnection } from "./system";
 
 /** Lines reach the engine as info messages; without an engine they go to stderr. */
@@ -15,7 +18,6 @@ export function progressLog(prefix: string): (line: string) => void {
   return (line: string) => {
     const text = `${prefix}: ${line}`;
     try {
-      const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
       void pulumi.log.info(text).catch(() => process.stderr.write(`${text}\n`));
     } catch {
       process.stderr.write(`${text}\n`);
@@ -27,7 +29,6 @@ export function warnLog(prefix: string): (line: string) => void {
   const info = progressLog(prefix);
   return (line: string) => {
     try {
-      const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
       void pulumi.log.warn(`${prefix}: ${line}`).catch(() => info(`warning: ${line}`));
     } catch {
       info(`warning: ${line}`);
@@ -42,8 +43,6 @@ export function warnLog(prefix: string): (line: string) => void {
  * connect for one resource fails at once for the next, and costs one connect timeout per run.
  */
 export function connect(system: SystemConnection, options: { timeoutMs?: number } = {}): MapiClient {
-  const { MapiClient }: typeof import("../mapi/client") = require("../mapi/client");
-  const { processReachability }: typeof import("../mapi/reachability") = require("../mapi/reachability");
   return new MapiClient({
     endpoint: system.endpoint,
     username: system.username,
@@ -62,7 +61,6 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
 /** The CA certificate a side names by digest, from the provider's configuration (providerCertificates.ts). */
 function caFromProvider(system: SystemConnection): string | undefined {
   if (system.caFromProvider === undefined) return undefined;
-  const { providerCertificate }: typeof import("./providerCertificates") = require("./providerCertificates");
   return providerCertificate(system.name, system.caFromProvider);
 }
 

@@ -1,6 +1,11 @@
 /** The provider behind SiteCoverage: reads every reachable system's link list (GET only) and checks coverage. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { readAhead } from "../engine/readAhead";
+import { checkCoverage } from "../site/coverage";
+import { isOut, same } from "../site/intents";
+import { describeSiteRefusal } from "../site/plan";
 import type { LinkListReading } from "../site/types";
+import { validateSite } from "../site/validate";
 import type { CoverageInputs, CoverageOutputs } from "./siteCoverage";
 import { configureProviderCertificates } from "./providerCertificates";
 import { Checks } from "./validate";
@@ -11,7 +16,6 @@ import { isUnknown, wireSafe } from "./wire";
 const OUT_OF_SERVICE_TIMEOUT_MS = 5000;
 
 function validate(news: CoverageInputs): dynamic.CheckFailure[] {
-  const { validateSite }: typeof import("../site/validate") = require("../site/validate");
   const c = new Checks();
   if (!Array.isArray(news.systems) || news.systems.length === 0) c.fail("systems", "systems must be a non-empty list of HcpSystem connections");
   else news.systems.forEach((s, i) => c.system(`systems[${i}]`, s));
@@ -23,8 +27,6 @@ function validate(news: CoverageInputs): dynamic.CheckFailure[] {
  * links it lists read now, in parallel, for the failover checks that follow (engine/readAhead.ts).
  */
 async function readLinkLists(inputs: CoverageInputs, options: { readAhead: boolean }): Promise<Map<string, LinkListReading>> {
-  const { isOut, same }: typeof import("../site/intents") = require("../site/intents");
-  const { readAhead }: typeof import("../engine/readAhead") = require("../engine/readAhead");
   const readings = await Promise.all(
     inputs.systems.map(async (system): Promise<[string, LinkListReading]> => {
       const client = connect(system, isOut(inputs.site, system.name) ? { timeoutMs: OUT_OF_SERVICE_TIMEOUT_MS } : {});
@@ -48,8 +50,6 @@ async function readLinkLists(inputs: CoverageInputs, options: { readAhead: boole
 
 /** The coverage failures (for check) and what each system listed. */
 async function assess(inputs: CoverageInputs, options = { readAhead: false }): Promise<{ failures: dynamic.CheckFailure[]; linksBySystem: CoverageOutputs["linksBySystem"] }> {
-  const { checkCoverage }: typeof import("../site/coverage") = require("../site/coverage");
-  const { describeSiteRefusal }: typeof import("../site/plan") = require("../site/plan");
   const readings = await readLinkLists(inputs, options);
   const result = checkCoverage(inputs.site, readings);
   const warn = warnLog("SiteCoverage");

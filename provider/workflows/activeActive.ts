@@ -7,12 +7,11 @@
  * of its refusals and warnings.
  */
 import { ACTIVE_ACTIVE_LINK_TYPE, COLLISION_READING, STATUS_MESSAGES } from "../mapi/assumptions";
-import { EXPECTED_ACTIVE_ACTIVE_MESSAGES } from "../planner/activeActivePhase";
-import { sideLabel } from "../planner/labels";
-import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
-import type { PlanContext, Workflow, WorkflowId, WorkflowStep } from "./types";
-
-type Side = "primary" | "replica";
+import { sideLabel } from "../model/labels";
+import type { AccessModes, LinkPhase, Observation, PhaseLabels, PlanOptions, PlannedStep, Refusal, Side } from "../model/types";
+import { analyseActiveActive, asPhaseAnalysis, EXPECTED_ACTIVE_ACTIVE_MESSAGES } from "../readings/activeActivePhase";
+import { suspendedRefusal } from "./activePassive";
+import type { LinkModel, PhaseFacts, PlanContext, ReadingContext, Workflow, WorkflowId, WorkflowStep } from "./types";
 
 const other = (side: Side): Side => (side === "primary" ? "replica" : "primary");
 
@@ -133,7 +132,7 @@ function noRoute({ declared }: PlanContext, phase: LinkPhase): Refusal {
 }
 
 /** Readings of an active/active link that no step can start from: a mixed type, an unknown message, no link. */
-function unreadable({ declared, analysis: a, obs, opts }: PlanContext): Refusal | undefined {
+function unreadable({ declared, analysis: a, obs, opts }: ReadingContext): Refusal | undefined {
   const L = `link ${opts.linkName}`;
   if (a.wrongType) {
     const side = sideLabel(a.wrongType.side, opts);
@@ -222,17 +221,17 @@ function workflow(id: WorkflowId, B: Side): Workflow {
   return {
     id,
     name: "System failure workflow with an active/active link",
-    linkType: "ACTIVE_ACTIVE",
-    survivor: () => B,
+    kind: "ACTIVE_ACTIVE",
+    failOverTo: B,
+    survivor: B,
     steps: table(id, B),
     routes: {
-      failedOver: { through: `${id}.redirectClients`, reachedIn: ["failedOver"], from: { replicating: `${id}.failOver` } },
-      replicating: { through: `${id}.failBack`, reachedIn: ["replicating"], from: { failedOver: `${id}.checkCertificateTrust` } },
+      failedOver: { through: `${id}.redirectClients`, reaches: "failedOver", reachedIn: ["failedOver"], from: { replicating: `${id}.failOver` } },
+      replicating: { through: `${id}.failBack`, reaches: "replicating", reachedIn: ["replicating"], from: { failedOver: `${id}.checkCertificateTrust` } },
     },
     absentLinkStep: `${id}.checkLinkConfiguration`,
     noRoute,
     unreachable: unreachableFor(B),
-    unreadable,
     guards: [contactGuardFor(B)],
     warnings: warningsFor(B),
   };
@@ -243,26 +242,48 @@ export const activeActive: Workflow = workflow("activeActive", "replica");
 /** Failing over to the primary (`failOverTo: "primary"`): the replica is system A. */
 export const activeActiveToPrimary: Workflow = workflow("activeActiveToPrimary", "primary");
 
-/**
- * Why no table applies: a declared state the active/active workflow has no phase for, or failOverTo
- * "primary" on an active/passive link.
- */
-export function noWorkflowFor(declared: string, linkType: "ACTIVE_PASSIVE" | "ACTIVE_ACTIVE", opts: PlanOptions): Refusal {
-  const L = `link ${opts.linkName}`;
-  if (linkType === "ACTIVE_ACTIVE") {
-    return {
-      reason:
-        `${L} is active/active, and state "${declared}" belongs to the active/passive workflows: an active/active link has no ` +
-        `recovery phase (failBack is a single action) and is not suspended to wait for a failed system`,
-      found: `type ${ACTIVE_ACTIVE_LINK_TYPE} on the systems; state "${declared}" declared`,
-      expected: `state "replicating" or "failedOver" for an active/active link`,
-      wayForward: `Declare state "failedOver" (with failOverTo naming the system that keeps serving) or "replicating".`,
-    };
-  }
+/** A state the active/active workflow has no phase for. */
+function noWorkflow(declared: string, opts: PlanOptions): Refusal {
   return {
-    reason: `failOverTo "${opts.failOverTo}" applies to active/active links only: on an active/passive link only the replica takes over`,
-    found: `${L} is active/passive (OUTBOUND on ${opts.primaryName}, INBOUND on ${opts.replicaName})`,
-    expected: `failOverTo "replica" (or omitted) for an active/passive link`,
-    wayForward: `Remove failOverTo, or convert the link to active/active first (ReplicationLink type "ACTIVE_ACTIVE").`,
+    reason:
+      `link ${opts.linkName} is active/active, and state "${declared}" belongs to the active/passive workflows: an active/active link has no ` +
+      `recovery phase (failBack is a single action) and is not suspended to wait for a failed system`,
+    found: `type ${ACTIVE_ACTIVE_LINK_TYPE} on the systems; state "${declared}" declared`,
+    expected: `state "replicating" or "failedOver" for an active/active link`,
+    wayForward: `Declare state "failedOver" (with failOverTo naming the system that keeps serving) or "replicating".`,
   };
 }
+
+/** Both systems serve and stay read-write in every phase (hcp-workflows.md 2a); failed over, the survivor serves. */
+const READ_WRITE = { primary: "read-write", replica: "read-write" } as const;
+
+const PHASES: Readonly<Record<LinkPhase, PhaseFacts>> = {
+  replicating: { words: "replicating (both systems active)", serves: "both", access: READ_WRITE, followsFailover: false, refreshAs: "replicating" },
+  failedOver: { words: "failed over (the survivor active)", serves: "survivor", access: READ_WRITE, followsFailover: true, refreshAs: "failedOver" },
+  suspended: { words: "suspended", serves: "both", access: READ_WRITE, followsFailover: false, refreshAs: "suspended", onTheWayTo: ["replicating"], cannotReach: suspendedRefusal },
+  absent: { words: "the link missing", serves: "both", access: READ_WRITE, followsFailover: false },
+  unknown: { words: "unknown", serves: "both", access: READ_WRITE, followsFailover: false },
+  // Phases of active/passive links only: an active/active reading never gives them.
+  pendingAcceptance: { words: "pendingAcceptance", serves: "both", access: READ_WRITE, followsFailover: true },
+  pendingReplicaAcceptance: { words: "pendingReplicaAcceptance", serves: "both", access: READ_WRITE, followsFailover: false },
+  recovering: { words: "recovering", serves: "both", access: READ_WRITE, followsFailover: true },
+  completing: { words: "completing", serves: "both", access: READ_WRITE, followsFailover: true },
+};
+
+function access(obs: Observation): AccessModes {
+  return {
+    primaryAccess: obs.primary.reachable ? "read-write" : "unreachable",
+    replicaAccess: obs.replica.reachable ? "read-write" : "unreachable",
+  };
+}
+
+/** The active/active link model: peers, read-write on both sides, no recovery phase. */
+export const activeActiveLink: LinkModel = {
+  kind: "ACTIVE_ACTIVE",
+  analyse: (obs: Observation, labels?: PhaseLabels) => asPhaseAnalysis(analyseActiveActive(obs, labels)),
+  phases: PHASES,
+  failOverTargets: ["replica", "primary"],
+  noWorkflow,
+  unreadable,
+  access,
+};

@@ -1,17 +1,55 @@
 /**
  * HCP's primary system failure workflow for an active/passive link (System Management Help, the 9.x
  * table and the 7.x cross-release table: ../shared/reference/seed-primary-failure-workflow-*.txt). The
- * replica takes over and runs every action; data recovery brings the primary back. Data only, plus the
- * words of its refusals and warnings.
+ * replica takes over and runs every action; data recovery brings the primary back. Before step 1, when
+ * both systems answer and are in contact, the provider adds a zero-loss planned switchover (unnumbered
+ * steps, so the documented numbering stays as HCP prints it). Data only, plus the words of its refusals,
+ * warnings and notes.
  */
-import { STATUS_MESSAGES } from "../mapi/assumptions";
-import { formatStep, stepPhrase } from "../planner/format";
-import { primaryLabel, replicaLabel } from "../planner/labels";
-import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
-import type { PhaseAnalysis } from "../planner/phase";
+import { formatStep, stepPhrase } from "../model/format";
+import { primaryLabel, replicaLabel } from "../model/labels";
+import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../model/types";
+import { describeLagBeforeFailover } from "../readings/lag";
+import { outOfContact } from "../readings/linkKind";
+import { acceptRestoredLink, activePassive, primaryNotToldOfFailover } from "./activePassive";
 import type { PlanContext, Workflow, WorkflowStep } from "./types";
 
+/** What the replica must reach before a planned switchover's failOver. */
+function caughtUp(o: PlanOptions): string {
+  return (o.maxDataLossSeconds ?? 0) === 0 ? `has everything ${o.primaryName} has (nothing pending)` : `is within ${o.maxDataLossSeconds} s of ${o.primaryName}`;
+}
+
 const STEPS: readonly WorkflowStep[] = [
+  // Before step 1 (the provider's): a failover that leaves data behind is a decision, recorded with its reason ...
+  {
+    id: "acceptDataLoss",
+    numbers: {},
+    side: "operator",
+    kind: "notice",
+    when: [["dataLossAccepted"]],
+    needs: ["replica"],
+    title: (o) => `data loss accepted (${o.acceptDataLossReason ?? ""}): failOver is sent without waiting for ${o.replicaName} to catch up`,
+  },
+  // ... and with both systems up and in contact, a planned switchover drains the primary first.
+  {
+    id: "stopClientWrites",
+    numbers: {},
+    side: "operator",
+    kind: "notice",
+    when: [["plannedSwitchover"]],
+    needs: ["primary", "replica"],
+    title: (o) => `planned switchover (both systems answer): stop client writes to ${primaryLabel(o)}`,
+  },
+  {
+    id: "waitReplicaCaughtUp",
+    numbers: {},
+    side: "replica",
+    kind: "drain",
+    when: [["plannedSwitchover"]],
+    needs: ["primary", "replica"],
+    title: (o) => `wait until ${o.replicaName} ${caughtUp(o)}, then fail over`,
+    waitingFor: (o) => ({ long: `${o.replicaName} ${caughtUp(o)}`, short: `${o.replicaName} to catch up` }),
+  },
   // Primary system fails
   {
     id: "failOver",
@@ -21,6 +59,7 @@ const STEPS: readonly WorkflowStep[] = [
     action: "failOver",
     needs: ["replica"],
     leadsTo: "failedOver",
+    splitBrain: "begins",
     title: (o) => `On ${replicaLabel(o)}, fail over link ${o.linkName}`,
   },
   {
@@ -80,6 +119,7 @@ const STEPS: readonly WorkflowStep[] = [
       long: `a person to accept the pending request for link ${o.linkName} in the System Management Console of ${primaryLabel(o)}`,
       short: "a person",
     }),
+    instructions: acceptRestoredLink("primary"),
   },
   {
     id: "beginRecovery",
@@ -89,6 +129,7 @@ const STEPS: readonly WorkflowStep[] = [
     action: "beginRecovery",
     needs: ["primary", "replica"],
     leadsTo: "recovering",
+    splitBrain: "ends",
     title: (o) => `On ${replicaLabel(o)}, begin data recovery on link ${o.linkName}`,
   },
   {
@@ -143,14 +184,6 @@ const STEPS: readonly WorkflowStep[] = [
   },
 ];
 
-const PHASE_WORDS: Readonly<Partial<Record<LinkPhase, string>>> = {
-  replicating: "replicating (primary active)",
-  failedOver: "failed over (replica active)",
-  pendingAcceptance: "failed over with a restored link waiting to be accepted on the primary",
-  recovering: "data recovery in progress (replica active)",
-  completing: "completing data recovery (both systems read-only)",
-};
-
 const DECLARED_WORDS: Readonly<Record<string, string>> = {
   replicating: "replicating (primary active)",
   failedOver: "failed over (replica active)",
@@ -174,7 +207,7 @@ function noRoute({ declared, opts }: PlanContext, phase: LinkPhase): Refusal {
       : `Data recovery has begun (beginRecovery) and HCP has no step back to plain failover. Declare state ` +
         `"recovering" to stay here with ${R} active, or "replicating" to complete recovery onto ${P}.`;
   return {
-    reason: `The workflow has no step from ${PHASE_WORDS[phase] ?? phase} back to ${DECLARED_WORDS[declared] ?? declared}`,
+    reason: `The workflow has no step from ${activePassive.phases[phase].words} back to ${DECLARED_WORDS[declared] ?? declared}`,
     found: `phase ${phase}`,
     expected:
       declared === "failedOver"
@@ -197,7 +230,7 @@ function unreachable({ declared, analysis: a, obs, opts }: PlanContext, side: "p
   }
   const stayOnReplica =
     a.phase === "replicating" || a.phase === "failedOver" || a.phase === "pendingAcceptance"
-      ? `To keep working on ${R} meanwhile, declare state "failedOver" (${failoverSteps(opts)} do not need ${P}). `
+      ? `To keep working on ${R} meanwhile, declare state "failedOver" (${failoverSteps()} do not need ${P}). `
       : "";
   return {
     reason: `${reachabilityNote("primary", obs, opts)}; data recovery onto it (${stepPhrase(step)} onwards) needs it`,
@@ -208,39 +241,15 @@ function unreachable({ declared, analysis: a, obs, opts }: PlanContext, side: "p
 }
 
 /** "steps 1-2": the failover steps, numbered alike in every edition. */
-function failoverSteps(_opts: PlanOptions): string {
-  const first = STEPS[0].numbers["9.x"];
-  const second = STEPS[1].numbers["9.x"];
-  return `steps ${first}-${second}`;
-}
-
-/**
- * The primary's message when the replica has failed over but the primary, though it answers us, has not
- * heard of it (it still shows a replicating or fault message): the two systems are out of contact.
- */
-export function primaryNotToldOfFailover(a: PhaseAnalysis, obs: Observation): string | undefined {
-  if (a.phase !== "failedOver" || !obs.primary.reachable || !obs.primary.link) return undefined;
-  const message = obs.primary.link.statusMessage;
-  if (message === STATUS_MESSAGES.failedOver || message === STATUS_MESSAGES.pending) return undefined;
-  return message ?? "no statusMessage";
-}
-
-/** True when the primary cannot be told of a failover now: it does not answer, or cannot reach the replica. */
-export function primaryOutOfContact(obs: Observation): boolean {
-  if (!obs.primary.reachable) return true;
-  return obs.primary.link?.statusMessage === STATUS_MESSAGES.stalled;
-}
-
-/** Failed over, and the primary kept accepting writes (it was not told, as the memory or its message says). */
-export function splitBrainNow(a: PhaseAnalysis, obs: Observation, opts: PlanOptions): boolean {
-  if (a.phase !== "failedOver" && a.phase !== "pendingAcceptance") return false;
-  return opts.memory?.splitBrain === true || primaryNotToldOfFailover(a, obs) !== undefined;
+function failoverSteps(): string {
+  const number = (id: string) => STEPS.find((s) => s.id === id)?.numbers["9.x"];
+  return `steps ${number("failOver")}-${number("redirectClientsToReplica")}`;
 }
 
 const needsPrimary = (steps: readonly PlannedStep[]) => steps.find((s) => STEPS.find((t) => t.id === s.id)?.needs.includes("primary"));
 
 function notToldGuard({ analysis: a, obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined {
-  const notTold = primaryNotToldOfFailover(a, obs);
+  const notTold = primaryNotToldOfFailover(a.phase, obs);
   const first = needsPrimary(steps);
   if (notTold === undefined || !first) return undefined;
   const P = primaryLabel(opts);
@@ -274,12 +283,18 @@ function brokenWhileReplicatingGuard({ declared, analysis: a, opts, edition }: P
   };
 }
 
+/** The data a failover leaves behind: read now when the primary answers, else the last reading kept. */
+function notes({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] {
+  return steps.some((s) => s.action === "failOver") ? [describeLagBeforeFailover(obs, opts.memory?.lag, opts)] : [];
+}
+
 /** What a split brain puts at risk, said before the steps that cause it or overwrite its data. */
-function warnings({ analysis: a, obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] {
+function warnings(ctx: PlanContext, steps: readonly PlannedStep[]): string[] {
+  const { obs, opts } = ctx;
   const P = primaryLabel(opts);
   const R = replicaLabel(opts);
   const out: string[] = [];
-  if (steps.some((s) => s.action === "failOver") && primaryOutOfContact(obs)) {
+  if (steps.some((s) => s.action === "failOver") && outOfContact(obs, "primary")) {
     out.push(
       `split brain: ${P} ${obs.primary.reachable ? `cannot reach ${R}` : "does not answer"}, so it cannot be told of ` +
         `the failover and its tenants stay read-write until data recovery begins. Keep clients off ${P}: whatever ` +
@@ -287,7 +302,7 @@ function warnings({ analysis: a, obs, opts }: PlanContext, steps: readonly Plann
     );
   }
   const begin = steps.find((s) => s.action === "beginRecovery");
-  if (begin && splitBrainNow(a, obs, opts)) {
+  if (begin && activePassive.splitBrainNow?.(ctx)) {
     out.push(
       `split brain: ${P} was not told of the failover and kept accepting writes. Data recovery (${stepPhrase(begin)} onwards) ` +
         `copies the objects of ${opts.replicaName} onto ${opts.primaryName} and overwrites the ${opts.primaryName} ` +
@@ -303,22 +318,25 @@ function warnings({ analysis: a, obs, opts }: PlanContext, steps: readonly Plann
 export const primaryFailure: Workflow = {
   id: "primaryFailure",
   name: "Primary system failure workflow",
-  linkType: "ACTIVE_PASSIVE",
-  survivor: () => "replica",
+  kind: "ACTIVE_PASSIVE",
+  survivor: "replica",
   steps: STEPS,
   routes: {
     failedOver: {
       through: "redirectClientsToReplica",
+      reaches: "failedOver",
       reachedIn: ["failedOver", "pendingAcceptance"],
-      from: { replicating: "failOver" },
+      from: { replicating: "acceptDataLoss" },
     },
     recovering: {
       through: "beginRecovery",
+      reaches: "recovering",
       reachedIn: ["recovering"],
-      from: { replicating: "failOver", failedOver: "checkCertificateTrust", pendingAcceptance: "acceptPendingRequest" },
+      from: { replicating: "acceptDataLoss", failedOver: "checkCertificateTrust", pendingAcceptance: "acceptPendingRequest" },
     },
     replicating: {
       through: "redirectClientsToPrimary",
+      reaches: "replicating",
       reachedIn: ["replicating"],
       from: {
         failedOver: "checkCertificateTrust",
@@ -333,4 +351,5 @@ export const primaryFailure: Workflow = {
   unreachable,
   guards: [notToldGuard, brokenWhileReplicatingGuard],
   warnings,
+  notes,
 };

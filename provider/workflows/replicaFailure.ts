@@ -5,10 +5,11 @@
  * if the replica lost it and resumes. No failover, no data recovery. Data only, plus the words of its
  * refusals.
  */
-import { formatStep, stepPhrase } from "../planner/format";
-import { primaryLabel, replicaLabel } from "../planner/labels";
-import { analysePhase } from "../planner/phase";
-import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
+import { formatStep, stepPhrase } from "../model/format";
+import { primaryLabel, replicaLabel } from "../model/labels";
+import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../model/types";
+import { analysePhase } from "../readings/phase";
+import { acceptRestoredLink, activePassive } from "./activePassive";
 import type { PlanContext, Workflow, WorkflowStep } from "./types";
 
 const STEPS: readonly WorkflowStep[] = [
@@ -70,6 +71,7 @@ const STEPS: readonly WorkflowStep[] = [
       long: `a person to accept the restored link ${o.linkName} in the System Management Console of ${replicaLabel(o)}`,
       short: "a person",
     }),
+    instructions: acceptRestoredLink("replica"),
   },
   {
     id: "resumeLinkOnPrimary",
@@ -98,15 +100,8 @@ const STEPS: readonly WorkflowStep[] = [
   },
 ];
 
-const FAILOVER_PHASES: readonly LinkPhase[] = ["failedOver", "pendingAcceptance", "recovering", "completing"];
-
-const PHASE_WORDS: Readonly<Partial<Record<LinkPhase, string>>> = {
-  failedOver: "failed over (replica active)",
-  pendingAcceptance: "failed over with a restored link waiting to be accepted on the primary",
-  recovering: "data recovery in progress (replica active)",
-  completing: "completing data recovery (both systems read-only)",
-  replicating: "replicating (primary active)",
-};
+/** Only a failover leads to this phase (the link model says). */
+const followsFailover = (phase: LinkPhase) => activePassive.phases[phase].followsFailover;
 
 /**
  * The phase the routes read: "suspended" only for a suspension on the primary over a link the primary
@@ -116,7 +111,7 @@ const PHASE_WORDS: Readonly<Partial<Record<LinkPhase, string>>> = {
 function routePhase({ analysis: a, obs }: PlanContext): LinkPhase {
   if (a.phase === "suspended") {
     const underneath = analysePhase(obs, undefined, true).phase;
-    if (FAILOVER_PHASES.includes(underneath)) return underneath;
+    if (followsFailover(underneath)) return underneath;
     const onPrimaryOnly = a.suspendedOn?.length === 1 && a.suspendedOn[0] === "primary";
     return onPrimaryOnly ? "suspended" : "unknown";
   }
@@ -133,14 +128,14 @@ function reachabilityNote(side: "primary" | "replica", obs: Observation, opts: P
 function noRoute({ declared, opts }: PlanContext, phase: LinkPhase): Refusal {
   const P = primaryLabel(opts);
   const R = replicaLabel(opts);
-  const words = PHASE_WORDS[phase] ?? phase;
+  const words = activePassive.phases[phase].words;
   return {
     reason:
       `The replica-failure workflow keeps ${P} active and has no step from ${words} to ` +
       `${declared === "suspended" ? `"suspended" (the link suspended on ${P})` : `"${declared}"`}`,
     found: `phase ${phase}`,
     expected: `phase replicating, suspended (on ${P}), or the link missing on ${R} while ${P} has it`,
-    wayForward: FAILOVER_PHASES.includes(phase)
+    wayForward: followsFailover(phase)
       ? `link ${opts.linkName} is failed over: ${R} serves clients, so suspending on ${P} is not the way back. ` +
         `Declare "failedOver" or "recovering" to stay on ${R}, or "replicating" to recover the data onto ${P} ` +
         `(the primary-failure workflow).`
@@ -174,17 +169,19 @@ function unreachable({ analysis: a, obs, opts }: PlanContext, side: "primary" | 
 export const replicaFailure: Workflow = {
   id: "replicaFailure",
   name: "Replica failure workflow",
-  linkType: "ACTIVE_PASSIVE",
-  survivor: () => "primary",
+  kind: "ACTIVE_PASSIVE",
+  survivor: "primary",
   steps: STEPS,
   routes: {
     suspended: {
       through: "suspendLinkOnPrimary",
+      reaches: "suspended",
       reachedIn: ["suspended"],
       from: { replicating: "suspendLinkOnPrimary", absent: "suspendLinkOnPrimary", pendingReplicaAcceptance: "suspendLinkOnPrimary" },
     },
     replicating: {
       through: "waitReplicationRestarted",
+      reaches: "replicating",
       reachedIn: [],
       from: {
         suspended: "checkCertificateTrustForReplica",

@@ -1,47 +1,43 @@
 /**
  * The shape of a documented workflow as data: its steps as the documentation prints them (number per
- * edition, where, what kind, which MAPI action, when it applies, what it leads to), and the routes from
- * each observed phase to each declared state. One planner walks any workflow of this shape.
+ * edition, where, what kind, which MAPI action, when it applies, what it leads to), the routes from each
+ * observed phase to each declared state, and per kind of link the facts of each phase. One planner walks
+ * any workflow of this shape; every question about a workflow is asked of these tables.
  */
 import type { LinkAction } from "../mapi/types";
-import type { DeclaredState, LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../planner/types";
-import type { PhaseAnalysis } from "../planner/phase";
+import type {
+  AccessModes,
+  ActiveSystem,
+  CheckId,
+  DeclaredState,
+  Edition,
+  LinkKind,
+  LinkMemory,
+  LinkPhase,
+  Observation,
+  PhaseAnalysis,
+  PhaseLabels,
+  PlanOptions,
+  PlannedStep,
+  Refusal,
+  Side,
+  StepKind,
+  StepSide,
+  When,
+  WorkflowId,
+} from "../model/types";
 
-/** The editions whose tables the plan numbers by (see `editionOf` in provider/mapi/assumptions.ts). */
-export type Edition = "9.x" | "7.x";
+export type { Edition, StepKind, StepSide, Condition, When, CheckId, WorkflowId } from "../model/types";
 
-export type StepKind = "action" | "wait" | "operator" | "notice" | "check";
-
-/** Where a step happens; "operator" for what a person does outside HCP. */
-export type StepSide = "primary" | "replica" | "operator";
-
-/**
- * What a step's applying may depend on, read from the observation and the options (planner/conditions.ts):
- * - dnsFailoverOff: HCP's DNS failover does not redirect clients (`dnsFailover: false`);
- * - linkBroken: the system that keeps the link answers and the other answers without it;
- * - systemRebuilt: the same reading, in the documentation's words for the certificate exchange;
- * - crossRelease: a restore on this link leaves a pending request (provider/mapi/assumptions.ts);
- * - pendingRequest: a pending link request is observed on either system;
- * - recoveryBehind: data recovery has not begun, or is more than completeRecoveryWhenBehindSeconds behind;
- * - survivorSuspended: the link is suspended on the system that keeps serving.
- */
-export type Condition =
-  | "dnsFailoverOff"
-  | "linkBroken"
-  | "systemRebuilt"
-  | "crossRelease"
-  | "pendingRequest"
-  | "recoveryBehind"
-  | "survivorSuspended";
-
-/** Any one of these lists of conditions, each list holding all at once. */
-export type When = readonly (readonly Condition[])[];
-
-/** The check a check step evaluates against a fresh observation (planner/checks.ts). */
-export type CheckId = "certificatesTrusted" | "linkOnReplica" | "linkOnPrimary";
-
-/** activeActive fails over to the replica, activeActiveToPrimary to the primary (the same documented table). */
-export type WorkflowId = "primaryFailure" | "replicaFailure" | "activeActive" | "activeActiveToPrimary";
+/** What a person must do for an operator step: a headline and numbered instructions. */
+export interface OperatorInstructions {
+  /** `a person must accept the restored link l on hcp-a (primary) (cross-release link; MAPI cannot accept it).` */
+  headline: string;
+  /** One line each, numbered by the executor. */
+  steps: readonly string[];
+  /** What to do should the wait's deadline pass first: "accept it anyway and re-run `pulumi up`." */
+  afterDeadline: string;
+}
 
 /** One row of a documented table, or a step the provider adds (no number in any edition). */
 export interface WorkflowStep {
@@ -61,41 +57,100 @@ export interface WorkflowStep {
    */
   readonly when?: When;
   /** The systems that must answer for the step to run. */
-  readonly needs: readonly ("primary" | "replica")[];
+  readonly needs: readonly Side[];
   /** The phase the step leads to (the documented effect), when it changes the phase. */
   readonly leadsTo?: LinkPhase;
   /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
   readonly title: (o: PlanOptions) => string;
   /** For waits and a person's steps: what is waited for, in a sentence and in a few words. */
   readonly waitingFor?: (o: PlanOptions) => { long: string; short: string };
+  /** For a person's steps: what to do; `console` is where the system's System Management Console answers. */
+  readonly instructions?: (o: PlanOptions, console: string) => OperatorInstructions;
+  /**
+   * What the step does to a split brain: "begins" when the other system cannot be told of it (it does not
+   * answer, or cannot reach this one, and keeps accepting writes); "ends" once it has run.
+   */
+  readonly splitBrain?: "begins" | "ends";
 }
 
 /** How a declared state is reached: from which phase the walk starts at which step, through which step. */
 export interface Route {
   /** The last step of the walk. */
   readonly through: string;
+  /** The phase the systems are in once the walk has run. */
+  readonly reaches: LinkPhase;
   /** Phases in which the state is reached already (nothing to do). */
   readonly reachedIn: readonly LinkPhase[];
   /** Observed phase -> the first step still to do. */
   readonly from: Partial<Record<LinkPhase, string>>;
 }
 
-/** What a workflow hands the planner besides its table: everything it reads, planned in order. */
-export interface PlanContext {
+/** What the link model's readings and refusals read: before a workflow is chosen. */
+export interface ReadingContext {
   readonly declared: DeclaredState;
   readonly analysis: PhaseAnalysis;
   readonly obs: Observation;
   readonly opts: PlanOptions;
+}
+
+/** What a workflow hands its refusals and warnings: everything it reads, planned in order. */
+export interface PlanContext extends ReadingContext {
   readonly edition: Edition;
+  /** The workflow's survivor (the system that keeps serving and runs the actions). */
+  readonly survivor: Side;
+}
+
+/** The facts of one phase of a kind of link (docs/replication-model.md, "Link phases"). */
+export interface PhaseFacts {
+  /** In words, for refusals: "failed over (replica active)". */
+  readonly words: string;
+  /** Which system serves clients; "survivor": the one failOverTo names. */
+  readonly serves: ActiveSystem | "survivor";
+  /**
+   * Access of the link's tenants on each side (TENANT_ACCESS, provider/mapi/assumptions.ts); "underneath":
+   * that of the phase a suspension or an unreadable message hides.
+   */
+  readonly access: { readonly primary: "read-write" | "read-only"; readonly replica: "read-write" | "read-only" } | "underneath";
+  /** Only a failover leads here: fault messages may then hide data recovery, and the replica leads the configuration. */
+  readonly followsFailover: boolean;
+  /** The declared state `pulumi refresh` reports for this phase; absent: the declared one stands. */
+  readonly refreshAs?: DeclaredState;
+  /** Declared states an `up` passes through this phase on its way to: refresh keeps them. */
+  readonly onTheWayTo?: readonly DeclaredState[];
+  /** The refusal where the chosen workflow has no route from this phase; absent: the workflow's own `noRoute`. */
+  readonly cannotReach?: (ctx: PlanContext) => Refusal;
+}
+
+/** One kind of link (active/passive, active/active): how it is read, and the facts of its phases. */
+export interface LinkModel {
+  readonly kind: LinkKind;
+  /** The phase readings of this kind of link (provider/readings). `ignoreSuspension` looks under a suspension. */
+  readonly analyse: (obs: Observation, labels?: PhaseLabels, ignoreSuspension?: boolean) => PhaseAnalysis;
+  /** Every phase the readings can give. */
+  readonly phases: Readonly<Record<LinkPhase, PhaseFacts>>;
+  /** The values of failOverTo this kind of link has. */
+  readonly failOverTargets: readonly Side[];
+  /** Why no workflow of this kind serves the declared state (or failOverTo). */
+  readonly noWorkflow: (declared: DeclaredState, opts: PlanOptions) => Refusal;
+  /** Readings no step can start from, before any table is walked. */
+  readonly unreadable?: (ctx: ReadingContext) => Refusal | undefined;
+  /** When fault messages hide the phase after a failover (the analysis is `ambiguous`). */
+  readonly ambiguous?: (ctx: ReadingContext) => Refusal;
+  /** The primary kept accepting writes while failed over (it was not told), as memory or its message says. */
+  readonly splitBrainNow?: (ctx: ReadingContext) => boolean;
+  /** Access of the link's tenants in `phase`, with the documented exceptions of this kind of link. */
+  readonly access: (obs: Observation, phase: LinkPhase, memory: LinkMemory) => AccessModes;
 }
 
 export interface Workflow {
   readonly id: WorkflowId;
   /** As the documentation titles it: "Primary system failure workflow". */
   readonly name: string;
-  readonly linkType: "ACTIVE_PASSIVE" | "ACTIVE_ACTIVE";
+  readonly kind: LinkKind;
+  /** The failOverTo this table serves; absent: whatever failOverTo says (its survivor is its own). */
+  readonly failOverTo?: Side;
   /** The system that keeps serving while the other is down, and runs the actions. */
-  readonly survivor: (o: PlanOptions) => "primary" | "replica";
+  readonly survivor: Side;
   /** The table, in the documentation's order (provider-added steps where they run). */
   readonly steps: readonly WorkflowStep[];
   readonly routes: Partial<Record<DeclaredState, Route>>;
@@ -106,11 +161,11 @@ export interface Workflow {
   /** The refusal when the route has no way from the observed phase to the declared state. */
   readonly noRoute: (ctx: PlanContext, phase: LinkPhase) => Refusal;
   /** The refusal when a step needs a system that does not answer. */
-  readonly unreachable: (ctx: PlanContext, side: "primary" | "replica", step: PlannedStep) => Refusal;
-  /** Refusals for readings no step of this workflow can start from, before its table is walked. */
-  readonly unreadable?: (ctx: PlanContext) => Refusal | undefined;
+  readonly unreachable: (ctx: PlanContext, side: Side, step: PlannedStep) => Refusal;
   /** Refusals the workflow's own readings call for, once its steps are known. */
   readonly guards?: readonly ((ctx: PlanContext, steps: readonly PlannedStep[]) => Refusal | undefined)[];
   /** What a person must know before the steps run. */
   readonly warnings?: (ctx: PlanContext, steps: readonly PlannedStep[]) => string[];
+  /** Facts the plan ends with (e.g. the data a failover leaves behind). */
+  readonly notes?: (ctx: PlanContext, steps: readonly PlannedStep[]) => string[];
 }

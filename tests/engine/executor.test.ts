@@ -7,7 +7,7 @@ import {
 } from "../../provider/engine/executor";
 import { WorkflowCancelledError } from "../../provider/engine/cancelled";
 import { WorkflowError } from "../../provider/engine/errors";
-import type { DeclaredState, PlanOptions } from "../../provider/planner";
+import type { DeclaredState, PlanOptions } from "../../provider/model/types";
 import { FakeWorld } from "./fakeWorld";
 
 const OPTIONS: PlanOptions = {

@@ -5,7 +5,7 @@
  */
 import type { TenantStatusReader } from "../../provider/engine/tenantPauses";
 import type { LinkAction, LinkView, TenantReplicationState } from "../../provider/mapi/types";
-import type { Observation, SideObservation } from "../../provider/planner";
+import type { Observation, SideObservation } from "../../provider/model/types";
 
 export type WorldPhase = "replicating" | "failedOver" | "pending" | "recovering" | "completing";
 

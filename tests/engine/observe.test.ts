@@ -1,4 +1,10 @@
-import { findTrustedCertificate, observeSystems, trustNeededFor, type ObservingClient } from "../../provider/engine/observe";
+import { findTrustedCertificate, observeSystems, type ObservingClient } from "../../provider/engine/observe";
+import type { DeclaredState } from "../../provider/model/types";
+import { trustToRead } from "../../provider/planner";
+
+/** The planner's answer to "does the plan from these links call for reading trust?". */
+const trustNeededFor = (declared: DeclaredState) => (links: Parameters<typeof trustToRead>[1]) =>
+  trustToRead(declared, links, { dnsFailover: false, completeRecoveryWhenBehindSeconds: 300, linkName: "link-ab", primaryName: "hcp-a", replicaName: "hcp-b" });
 import { MapiClient } from "../../provider/mapi/client";
 import { MapiUnreachableError } from "../../provider/mapi/errors";
 import { pemFacts } from "../../provider/mapi/pem";

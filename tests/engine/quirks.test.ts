@@ -7,7 +7,7 @@ import { runTransition, WorkflowStepError, WorkflowTimeoutError, type Transition
 import { WorkflowError } from "../../provider/engine/errors";
 import { notYetAvailable } from "../../provider/engine/actionEffects";
 import { MapiHttpError } from "../../provider/mapi/errors";
-import type { DeclaredState, PlanOptions } from "../../provider/planner";
+import type { DeclaredState, PlanOptions } from "../../provider/model/types";
 import { FakeWorld } from "./fakeWorld";
 
 const OPTIONS: PlanOptions = { dnsFailover: true, completeRecoveryWhenBehindSeconds: 120, linkName: "link-ab", primaryName: "hcp-a", replicaName: "hcp-b" };

@@ -1,4 +1,8 @@
-import { accessModes, dataBehind, evaluateCheck, observePhase, type Observation } from "../../provider/planner";
+import { accessModes } from "../../provider/planner";
+import { dataBehind } from "../../provider/readings/dataBehind";
+import { evaluateCheck } from "../../provider/readings/checks";
+import { observePhase } from "../../provider/readings/phase";
+import { type Observation } from "../../provider/model/types";
 import { BEHIND, link, NOW, obs, OPTS, phaseObs, type Reach } from "./fixtures";
 
 describe("accessModes (model table)", () => {
@@ -21,8 +25,8 @@ describe("accessModes (model table)", () => {
     const unaware = obs({ primary: "Sending data", replica: "Failed over" });
     expect(accessModes(unaware, "failedOver")).toEqual({ primaryAccess: "read-write", replicaAccess: "read-write" });
     const reconnected = obs({ primary: "Failed over", replica: "Failed over" });
-    expect(accessModes(reconnected, "failedOver", true)).toEqual({ primaryAccess: "read-write", replicaAccess: "read-write" });
-    expect(accessModes(reconnected, "failedOver", false).primaryAccess).toBe("read-only");
+    expect(accessModes(reconnected, "failedOver", { splitBrain: true })).toEqual({ primaryAccess: "read-write", replicaAccess: "read-write" });
+    expect(accessModes(reconnected, "failedOver", {}).primaryAccess).toBe("read-only");
   });
 
   it("a rebuilt primary without the link is read-write", () => {

@@ -3,7 +3,9 @@
  * primary status, and the split-brain warnings: the planner decides from the observation plus the history
  * the resource keeps (PlanOptions.lastKnownPhase, splitBrain).
  */
-import { formatPlan, planTransition, splitBrainAfter, type Plan } from "../../provider/planner";
+import { formatPlan } from "../../provider/model/format";
+import { planTransition, splitBrainAfter } from "../../provider/planner";
+import { type Plan } from "../../provider/model/types";
 import { obs, OPTS } from "./fixtures";
 
 /** Both systems answer us but cannot reach each other: each shows "Stalled link". */
@@ -68,7 +70,7 @@ describe("a failover the primary has not heard of (network cut)", () => {
   test("declaring failedOver changes nothing and remembers the split brain", () => {
     const plan = planTransition("failedOver", FAILED_OVER_CUT, OPTS);
     expect(plan).toMatchObject({ ok: true, phase: "failedOver", steps: [] });
-    expect(splitBrainAfter(plan, FAILED_OVER_CUT, OPTS)).toBe(true);
+    expect(splitBrainAfter(plan, FAILED_OVER_CUT, "failedOver", OPTS)).toBe(true);
   });
 
   test("once the primary shows Failed over, recovery goes ahead with a warning naming whose data it overwrites", () => {
@@ -81,7 +83,7 @@ describe("a failover the primary has not heard of (network cut)", () => {
   test("without a split brain in the history or on the wire, recovery has no warning", () => {
     const plan = planTransition("replicating", FAILED_OVER, OPTS);
     expect(plan.ok && plan.warnings).toBeFalsy();
-    expect(splitBrainAfter(plan, FAILED_OVER, OPTS)).toBe(false);
+    expect(splitBrainAfter(plan, FAILED_OVER, "replicating", OPTS)).toBe(false);
   });
 });
 
@@ -89,7 +91,7 @@ describe("split brain in the history", () => {
   test("a failover planned while the primary cannot be told is remembered as a split brain", () => {
     for (const o of [obs({ primary: "down", replica: "Stalled link" }), CUT]) {
       const plan = planTransition("failedOver", o, OPTS);
-      expect(splitBrainAfter(plan, o, OPTS)).toBe(true);
+      expect(splitBrainAfter(plan, o, "failedOver", OPTS)).toBe(true);
       expect(formatPlan(plan).some((l) => l.startsWith("Warning: split brain"))).toBe(true);
     }
   });
@@ -97,13 +99,15 @@ describe("split brain in the history", () => {
   test("a failover the primary hears of is not", () => {
     const o = obs({ primary: "Sending data", replica: "Receiving data" });
     const plan = planTransition("failedOver", o, OPTS);
-    expect(splitBrainAfter(plan, o, OPTS)).toBe(false);
-    expect(formatPlan(plan)).toHaveLength(3); // the document, then steps 1 and 2: no warning
+    expect(splitBrainAfter(plan, o, "failedOver", OPTS)).toBe(false);
+    // The document, the planned switchover before step 1, steps 1 and 2, the data behind: no warning.
+    expect(formatPlan(plan).filter((l) => l.startsWith("Warning"))).toEqual([]);
+    expect(formatPlan(plan).filter((l) => /^(\d+\.|Before step 1:)/.test(l))).toHaveLength(4);
   });
 
   test("data recovery ends it", () => {
     const o = obs({ primary: "Receiving data", replica: "Recovering data" });
-    expect(splitBrainAfter(planTransition("replicating", o, { ...OPTS, memory: { splitBrain: true } }), o, { ...OPTS, memory: { splitBrain: true } })).toBe(false);
+    expect(splitBrainAfter(planTransition("replicating", o, { ...OPTS, memory: { splitBrain: true } }), o, "replicating", { ...OPTS, memory: { splitBrain: true } })).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Observations of both systems for planner and executor tests, per the model table. */
 import type { LinkStatistics, LinkView } from "../../provider/mapi/types";
-import type { Observation, PlanOptions, SideObservation } from "../../provider/planner";
+import type { Observation, PlanOptions, SideObservation } from "../../provider/model/types";
 
 export const OPTS: PlanOptions = {
   dnsFailover: false,

@@ -1,7 +1,7 @@
 /** The replication lag before a failover (pure), and the record of a transition's RTO and RPO exposure. */
-import { describeLagBeforeFailover, keepLag, replicationLag } from "../../provider/planner/lag";
+import { describeLagBeforeFailover, keepLag, replicationLag } from "../../provider/readings/lag";
 import { lastTransitionOf } from "../../provider/engine/lastTransition";
-import type { Observation } from "../../provider/planner";
+import type { Observation } from "../../provider/model/types";
 import { link, NOW, OPTS } from "./fixtures";
 
 function replicating(primaryStats: object | undefined, primaryMessage = "Sending data"): Observation {

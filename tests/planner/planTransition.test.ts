@@ -1,11 +1,7 @@
-import {
-  formatPlan,
-  observePhase,
-  planTransition,
-  type DeclaredState,
-  type LinkPhase,
-  type Plan,
-} from "../../provider/planner";
+import { formatPlan } from "../../provider/model/format";
+import { observePhase } from "../../provider/readings/phase";
+import { planTransition } from "../../provider/planner";
+import { type DeclaredState, type LinkPhase, type Plan } from "../../provider/model/types";
 import { BEHIND, CLOSE, link, obs, OPTS, phaseObs, type Reach } from "./fixtures";
 
 type Expect = (number | string)[] | RegExp;
@@ -26,7 +22,7 @@ const R_BACK = /hcp-b \(replica\) cannot be reached.*bringing it back into repli
  */
 const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
   // ---- declared failedOver ----
-  ["failedOver", "replicating", "both", "replicating", [1, 2]],
+  ["failedOver", "replicating", "both", "replicating", ["before step 1", "before step 1", 1, 2]], // a planned switchover first
   ["failedOver", "replicating", "primaryDown", "replicating", [1, 2]],
   ["failedOver", "replicating", "replicaDown", "replicating", R_UNREACH],
   ["failedOver", "failedOver", "both", "failedOver", []],
@@ -54,7 +50,7 @@ const TABLE: [DeclaredState, string, Reach, LinkPhase, Expect][] = [
   ["failedOver", "unknown", "primaryDown", "unknown", UNKNOWN_MSG],
   ["failedOver", "unknown", "replicaDown", "replicating", R_UNREACH],
   // ---- declared recovering ----
-  ["recovering", "replicating", "both", "replicating", [1, 2, 3, 4, 6]],
+  ["recovering", "replicating", "both", "replicating", ["before step 1", "before step 1", 1, 2, 3, 4, 6]],
   ["recovering", "replicating", "primaryDown", "replicating", P_UNREACH],
   ["recovering", "replicating", "replicaDown", "replicating", R_UNREACH],
   ["recovering", "failedOver", "both", "failedOver", [3, 4, 6]],
@@ -163,10 +159,10 @@ describe("planTransition: declared x observed phase x reachability", () => {
 describe("planTransition: conditional steps", () => {
   it("leaves out the client notices when DNS failover is on", () => {
     const dns = { ...OPTS, dnsFailover: true };
-    expect(seeds(planTransition("failedOver", phaseObs("replicating", "both"), dns))).toEqual([1]);
+    expect(seeds(planTransition("failedOver", phaseObs("replicating", "both"), dns))).toEqual(["before step 1", "before step 1", 1]);
     expect(seeds(planTransition("replicating", phaseObs("failedOver", "both"), dns))).toEqual([3, 4, 6, 7, 8, 9]);
     expect(seeds(planTransition("replicating", phaseObs("completing", "both"), dns))).toEqual([9]);
-    expect(seeds(planTransition("recovering", phaseObs("replicating", "both"), dns))).toEqual([1, 3, 4, 6]);
+    expect(seeds(planTransition("recovering", phaseObs("replicating", "both"), dns))).toEqual(["before step 1", "before step 1", 1, 3, 4, 6]);
   });
 
   it("restores only when the primary answers without the link (broken)", () => {
@@ -223,6 +219,7 @@ describe("planTransition: conditional steps", () => {
       "Warning: split brain: hcp-a (primary) does not answer, so it cannot be told of the failover and its tenants stay " +
         "read-write until data recovery begins. Keep clients off hcp-a (primary): whatever they write there is " +
         "overwritten by recovery where hcp-b (replica) has the same object.",
+      "Data behind: hcp-a does not answer, and no earlier reading is known: what hcp-b lacks is unknown",
     ]);
     expect(formatPlan(planTransition("failedOver", phaseObs("failedOver", "both"), OPTS))).toEqual([]);
   });
@@ -240,7 +237,14 @@ describe("planTransition: conditional steps", () => {
     expect(byStep[3]).toMatchObject({ kind: "check" });
     const fo = planTransition("failedOver", phaseObs("replicating", "both"), OPTS);
     if (!fo.ok) throw new Error("refused");
-    expect(fo.steps[0]).toMatchObject({ number: 1, kind: "action", side: "replica", action: "failOver" });
+    // A planned switchover (both answer): the operator stops client writes, the replica catches up, then step 1.
+    expect(fo.steps.map((s) => [s.label, s.kind, s.side])).toEqual([
+      ["before step 1", "notice", "operator"],
+      ["before step 1", "drain", "replica"],
+      ["1", "action", "replica"],
+      ["2", "notice", "operator"],
+    ]);
+    expect(fo.steps[2]).toMatchObject({ number: 1, kind: "action", side: "replica", action: "failOver" });
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * The planner takes data only: it makes no requests, imports no IO module, and does not change its input.
+ * The planner takes data only: it makes no requests and does not change its input (its imports: tests/layers.test.ts).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { accessModes, formatPlan, observePhase, planTransition, type DeclaredState } from "../../provider/planner";
+import { accessModes, planTransition } from "../../provider/planner";
+import { formatPlan } from "../../provider/model/format";
+import { observePhase } from "../../provider/readings/phase";
+import { type DeclaredState } from "../../provider/model/types";
 import { OPTS, PHASE_SIDES, phaseObs, type Reach } from "./fixtures";
 
 function deepFreeze<T>(value: T): T {
@@ -49,29 +50,5 @@ describe("planner purity", () => {
   it("is deterministic: the same observation gives the same plan", () => {
     const o = phaseObs("failedOver", "both");
     expect(planTransition("replicating", o, OPTS)).toEqual(planTransition("replicating", o, OPTS));
-  });
-
-  it.each(["planner", "workflows"])("%s: imports nothing but planner and workflow modules, mapi types and mapi assumptions (data)", (folder) => {
-    const dir = path.join(__dirname, "../../provider", folder);
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-      const source = fs.readFileSync(path.join(dir, file), "utf8");
-      const imports = [...source.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)].map((m) => ({
-        typeOnly: !!m[2],
-        from: m[3],
-      }));
-      for (const imp of imports) {
-        const allowed =
-          imp.from.startsWith("./") ||
-          imp.from === "../workflows" ||
-          imp.from.startsWith("../workflows/") ||
-          imp.from.startsWith("../planner/") ||
-          imp.from === "../mapi/assumptions" ||
-          (imp.from === "../mapi/types" && imp.typeOnly);
-        expect({ file, ...imp, allowed }).toEqual({ file, ...imp, allowed: true });
-      }
-      expect(source).not.toMatch(/require\(/);
-    }
-    const assumptions = fs.readFileSync(path.join(dir, "../mapi/assumptions.ts"), "utf8");
-    for (const m of assumptions.matchAll(/^import\s+(type\s+)?[^;]*from\s+"([^"]+)"/gm)) expect(m[1]).toBe("type ");
   });
 });

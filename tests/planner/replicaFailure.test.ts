@@ -2,7 +2,10 @@
  * The replica-failure workflow (active/passive, the replica fails, the primary keeps serving): declared
  * state x observed fixture x reachability, as planTransition.test.ts does for the primary-failure one.
  */
-import { formatPlan, observePhase, planTransition, type DeclaredState, type LinkPhase, type Plan } from "../../provider/planner";
+import { formatPlan } from "../../provider/model/format";
+import { observePhase } from "../../provider/readings/phase";
+import { planTransition } from "../../provider/planner";
+import { type DeclaredState, type LinkPhase, type Plan } from "../../provider/model/types";
 import { link, obs, OPTS, phaseObs, type ObsSpec, type Reach } from "./fixtures";
 
 type Expect = (number | string)[] | RegExp;

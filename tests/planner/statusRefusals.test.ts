@@ -1,4 +1,6 @@
-import { describeRefusal, planTransition, type DeclaredState, type Plan } from "../../provider/planner";
+import { describeRefusal } from "../../provider/model/format";
+import { planTransition } from "../../provider/planner";
+import { type DeclaredState, type Plan } from "../../provider/model/types";
 import { obs, OPTS } from "./fixtures";
 
 /** "Unrecognized link" (a documented unhealthy state without a documented meaning) gets a refusal of its own. */

@@ -3,7 +3,7 @@
  * ids are unique; every documented step has a number in each edition that lists it, ascending.
  */
 import { WORKFLOWS } from "../../provider/workflows";
-import type { Edition } from "../../provider/workflows/types";
+import type { Edition } from "../../provider/model/types";
 
 const EDITIONS: Edition[] = ["9.x", "7.x"];
 

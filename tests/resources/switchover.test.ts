@@ -38,7 +38,7 @@ test("planned switchover: stop writes, wait until nothing is pending, then fail 
     [1, "done"],
     [2, "noticed"],
   ]);
-  expect(up.outs.executedSteps[0]).toMatchObject({ label: "before step 1", title: "planned switchover: stop client writes to hcp-a (primary) now" });
+  expect(up.outs.executedSteps[0]).toMatchObject({ label: "before step 1", title: "planned switchover (both systems answer): stop client writes to hcp-a (primary)" });
   expect(t.logs.text()).toMatch(/Step \(before step 1\): wait until hcp-b has everything hcp-a has \(nothing pending\) \(.* left\): hcp-b is \d+ objects/);
   expect(up.outs).toMatchObject({ phase: "failedOver", activeSystem: "replica", splitBrain: false });
   expect(up.outs.lastTransition?.dataBehindAtStart).toMatchObject({ source: "live", objects: expect.any(Number) });
@@ -70,7 +70,7 @@ test("a switchover wait that times out refuses with the lag; acceptDataLoss fail
       [1, "done"],
       [2, "noticed"],
     ]);
-    expect(accepted.outs.executedSteps[0].title).toContain(`reason: ${reason}`);
+    expect(accepted.outs.executedSteps[0].title).toBe(`data loss accepted (${reason}): failOver is sent without waiting for hcp-b to catch up`);
     expect(accepted.outs.lastTransition?.dataBehindAtStart).toMatchObject({ objects: 3, source: "live" });
   } finally {
     await t.env.sc.setTimeSpeed(600);

@@ -4,17 +4,8 @@
  * Pure: data in, data out.
  */
 import { STATUS_MESSAGES } from "../mapi/assumptions";
-import type { Observation, PlanOptions } from "./types";
-
-/** One reading of the replication lag primary -> replica. */
-export interface LagReading {
-  objects?: number;
-  bytes?: number;
-  /** Seconds between the replica's "up to date as of" and the reading (0 when nothing is pending). */
-  seconds?: number;
-  /** When the reading was taken (ISO 8601); a reading kept between runs keeps the time it was first seen. */
-  readAt: string;
-}
+import { lagFigures } from "../model/format";
+import type { LagReading, Observation, PlanOptions } from "../model/types";
 
 /** The primary answers and is in contact with the replica: a lag read now is live. */
 export function primaryInContact(obs: Observation): boolean {
@@ -58,15 +49,6 @@ export function keepLag(kept: LagReading | undefined, now: LagReading | undefine
   return sameLag(kept, now) ? kept : now;
 }
 
-/** `12 objects, 3.4 KB, 40 s`; `unknown` when nothing was reported. */
-export function lagFigures(lag: Omit<LagReading, "readAt">): string {
-  const parts: string[] = [];
-  if (lag.objects !== undefined) parts.push(`${lag.objects} object${lag.objects === 1 ? "" : "s"}`);
-  if (lag.bytes !== undefined) parts.push(`${lag.bytes} bytes`);
-  if (lag.seconds !== undefined) parts.push(`${lag.seconds} s`);
-  return parts.length > 0 ? parts.join(", ") : "unknown";
-}
-
 /**
  * The plan's line on the data a failover leaves behind: live when the primary answers ("hcp-b is N
  * objects, M s behind hcp-a"), else the last known reading with its time, else unknown.
@@ -79,4 +61,17 @@ export function describeLagBeforeFailover(obs: Observation, kept: LagReading | u
   const why = obs.primary.reachable ? `${P} cannot reach ${R}` : `${P} does not answer`;
   if (kept) return `Data behind: ${why}; last known: ${R} was ${lagFigures(kept)} behind ${P} (read at ${kept.readAt})`;
   return `Data behind: ${why}, and no earlier reading is known: what ${R} lacks is unknown`;
+}
+
+/** A planned switchover: both systems answer and the primary is in contact with the replica. */
+export function bothInContact(obs: Observation): boolean {
+  return primaryInContact(obs) && obs.replica.reachable;
+}
+
+/** True when the lag is within the allowed data loss; unreported figures count as not within. */
+export function withinDataLoss(lag: LagReading | undefined, maxDataLossSeconds: number): boolean {
+  if (!lag) return false;
+  if (lag.objects === 0 && lag.bytes === 0) return true;
+  if (maxDataLossSeconds === 0) return false;
+  return lag.seconds !== undefined && lag.seconds <= maxDataLossSeconds;
 }

@@ -5,12 +5,10 @@
  */
 import { ACTIVE_ACTIVE_LINK_TYPE, DEGRADED_REPLICATING_MESSAGES, STATUS_MESSAGES } from "../mapi/assumptions";
 import type { LinkType } from "../mapi/types";
-import { isSuspended, type PhaseAnalysis, type PhaseLabels } from "./phase";
-import type { AccessModes, Observation } from "./types";
+import type { Observation, PhaseAnalysis, PhaseLabels, Side } from "../model/types";
+import { isSuspended } from "./phase";
 
 export type ActiveActivePhase = "replicating" | "failedOver" | "suspended" | "absent" | "unknown";
-
-export type Side = "primary" | "replica";
 
 export interface ActiveActiveAnalysis {
   phase: ActiveActivePhase;
@@ -46,11 +44,6 @@ export const EXPECTED_ACTIVE_ACTIVE_MESSAGES: readonly string[] = [
   STATUS_MESSAGES.suspendedByUser,
   ...DEGRADED_REPLICATING_MESSAGES,
 ];
-
-/** True when either side reports the link as active/active (the reading this module applies to). */
-export function isActiveActiveObservation(obs: Observation): boolean {
-  return SIDES.some((s) => obs[s].reachable && obs[s].link?.type === ACTIVE_ACTIVE_LINK_TYPE);
-}
 
 function quote(message: string | undefined): string {
   return message === undefined ? "no statusMessage" : `"${message}"`;
@@ -107,13 +100,5 @@ export function asPhaseAnalysis(a: ActiveActiveAnalysis): PhaseAnalysis {
     ...(a.unexpectedMessage ? { unexpectedMessage: a.unexpectedMessage } : {}),
     ...(a.unreachable.length > 0 && a.phase === "unknown" ? { unreachable: a.unreachable } : {}),
     ...(a.suspendedOn ? { suspendedOn: a.suspendedOn } : {}),
-  };
-}
-
-/** Access of an active/active link's tenants: read-write on both systems in every phase (the model table). */
-export function activeActiveAccess(obs: Observation): AccessModes {
-  return {
-    primaryAccess: obs.primary.reachable ? "read-write" : "unreachable",
-    replicaAccess: obs.replica.reachable ? "read-write" : "unreachable",
   };
 }

@@ -12,35 +12,8 @@ import {
   REPLICA_MESSAGE_PHASE,
   STATUS_MESSAGES,
 } from "../mapi/assumptions";
-import type { LinkType, LinkView } from "../mapi/types";
-import type { LinkPhase, Observation } from "./types";
-
-/** Why the phase is what it is, with the facts the planner's refusals name. */
-export interface PhaseAnalysis {
-  phase: LinkPhase;
-  /** Words for what was found, using "primary"/"replica" or the given names. */
-  detail: string;
-  /** The primary answers and has no such link while the replica has it: the link is broken. */
-  primaryLacksLink: boolean;
-  /** A link of the wrong type on one side. */
-  wrongType?: { side: "primary" | "replica"; found: LinkType; expected: LinkType };
-  /** A statusMessage this workflow does not expect (or none at all). */
-  unexpectedMessage?: { side: "primary" | "replica"; message: string | undefined };
-  /** Which side(s) lack answers, when that made the phase unknown. */
-  unreachable?: ("primary" | "replica")[];
-  /** The side(s) on which the link is suspended. */
-  suspendedOn?: ("primary" | "replica")[];
-  /**
-   * The phase was read from fault messages only ("Stalled link" and the like, or one side silent), which
-   * data recovery shows too: "replicating" may hide recovery in progress. Only the history can tell.
-   */
-  ambiguous?: true;
-}
-
-export interface PhaseLabels {
-  primary: string;
-  replica: string;
-}
+import type { LinkView } from "../mapi/types";
+import type { LinkPhase, Observation, PhaseAnalysis, PhaseLabels, Side } from "../model/types";
 
 const DEFAULT_LABELS: PhaseLabels = { primary: "the primary", replica: "the replica" };
 
@@ -104,7 +77,7 @@ export function analysePhase(
   }
 
   if (!ignoreSuspension) {
-    const suspendedOn: ("primary" | "replica")[] = [];
+    const suspendedOn: Side[] = [];
     if (isSuspended(pLink)) suspendedOn.push("primary");
     if (isSuspended(rLink)) suspendedOn.push("replica");
     if (suspendedOn.length > 0) {

@@ -1,5 +1,5 @@
 /** How plans name the systems. */
-import type { PlanOptions } from "./types";
+import type { PlanOptions, Side } from "./types";
 
 /** `hcp-a (primary)`. */
 export function primaryLabel(opts: PlanOptions): string {
@@ -12,6 +12,6 @@ export function replicaLabel(opts: PlanOptions): string {
 }
 
 /** The label of either side. */
-export function sideLabel(side: "primary" | "replica", opts: PlanOptions): string {
+export function sideLabel(side: Side, opts: PlanOptions): string {
   return side === "primary" ? primaryLabel(opts) : replicaLabel(opts);
 }

@@ -2,12 +2,8 @@
  * The check steps of the workflow tables, evaluated against a fresh observation: certificates trusted
  * both ways, the link configured on the system that runs the workflow.
  */
-import type { CheckId } from "../workflows/types";
-import { primaryLabel, replicaLabel, sideLabel } from "./labels";
-import type { Observation, PlanOptions, Refusal } from "./types";
-
-/** Result of evaluating a check step against a fresh observation. */
-export type CheckResult = { passed: true; detail: string } | { passed: false; refusal: Refusal };
+import { primaryLabel, replicaLabel, sideLabel } from "../model/labels";
+import type { CheckId, CheckResult, Observation, PlanOptions } from "../model/types";
 
 function certificatesTrusted(obs: Observation, opts: PlanOptions): CheckResult {
   const P = primaryLabel(opts);

@@ -3,8 +3,8 @@
  * than "a status this workflow does not expect". Pure data and text.
  */
 import { STATUS_MESSAGES, UNRECOGNIZED_LINK_READING } from "../mapi/assumptions";
-import { primaryLabel, replicaLabel } from "./labels";
-import type { PlanOptions, Refusal } from "./types";
+import { primaryLabel, replicaLabel } from "../model/labels";
+import type { PlanOptions, Refusal, Side } from "../model/types";
 
 type Explain = (where: { side: string; other: string; link: string; opts: PlanOptions; found: string }) => Refusal;
 
@@ -27,7 +27,7 @@ const BY_MESSAGE: Readonly<Record<string, Explain>> = {
 /** The refusal for `message` on `onSide`, when the message has a reading of its own. */
 export function refusalForStatusMessage(
   message: string | undefined,
-  onSide: "primary" | "replica",
+  onSide: Side,
   opts: PlanOptions,
   found: string,
 ): Refusal | undefined {

@@ -1,5 +1,5 @@
 /** How far data recovery (or replication) is behind, from the link statistics. */
-import type { DataBehind, Observation } from "./types";
+import type { DataBehind, Observation } from "../model/types";
 
 /** Data behind on the receiving side, from the replica's link statistics (the sender during recovery). */
 export function dataBehind(obs: Observation): DataBehind {
