@@ -67,6 +67,7 @@ const failover = new ReplicationFailover(
     maxDataLossSeconds: config.getNumber("maxDataLossSeconds"),
     acceptDataLoss: config.getBoolean("acceptDataLoss"),
     acceptDataLossReason: config.get("acceptDataLossReason"),
+    pausedTenants: config.getObject<string[]>("pausedTenants"),
   },
   { dependsOn: [link] },
 );

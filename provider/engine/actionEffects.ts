@@ -12,9 +12,9 @@
  *   stops at once, as before.
  * - An effect hidden by a side that does not answer is not judged: the step waits for it as a wait does.
  */
-import { ACTION_EFFECT_SECONDS, ACTION_SPELLINGS, NOT_YET_AVAILABLE_REFUSALS } from "../mapi/assumptions";
+import { ACTION_EFFECT_SECONDS, actionSpellings, NOT_YET_AVAILABLE_REFUSALS } from "../mapi/assumptions";
 import { describeRefusal, formatDuration, stepRef } from "../model/format";
-import type { LinkAction, Plan, PlannedStep } from "../model/types";
+import type { Plan, PlannedStep, StepAction } from "../model/types";
 import { WorkflowCancelledError } from "./cancelled";
 import { errorText } from "./observe";
 
@@ -54,8 +54,8 @@ export function runActionStep(host: ActionHost, step: PlannedStep, started: numb
 }
 
 /** A refusal of `action` that HCP documents as temporary, if `err` is one. */
-export function notYetAvailable(action: LinkAction, err: unknown): { message: string; why: string } | undefined {
-  const rule = NOT_YET_AVAILABLE_REFUSALS[action];
+export function notYetAvailable(action: StepAction, err: unknown): { message: string; why: string } | undefined {
+  const rule = action === "pauseTenant" ? undefined : NOT_YET_AVAILABLE_REFUSALS[action];
   const e = err as { status?: unknown; hcpErrorMessage?: unknown };
   if (!rule || e?.status !== rule.status || typeof e.hcpErrorMessage !== "string") return undefined;
   return rule.message.test(e.hcpErrorMessage) ? { message: e.hcpErrorMessage, why: rule.why } : undefined;
@@ -65,7 +65,7 @@ type Sent = { accepted: true } | { done: Plan };
 
 class ActionRun {
   private readonly side: "primary" | "replica";
-  private readonly action: LinkAction;
+  private readonly action: StepAction;
   private readonly deadline: number;
   private readonly firstInterval: number;
   private interval: number;
@@ -83,7 +83,7 @@ class ActionRun {
     private readonly started: number,
   ) {
     this.side = step.side === "primary" ? "primary" : "replica";
-    this.action = step.action as LinkAction;
+    this.action = step.action as StepAction;
     this.deadline = started + host.waitTimeoutSeconds * 1000;
     this.firstInterval = host.pollIntervalSeconds * 1000;
     this.interval = this.firstInterval;
@@ -94,7 +94,7 @@ class ActionRun {
   async run(): Promise<Plan> {
     const { host, step } = this;
     host.log(`${this.n}: ${step.title}`);
-    const spellings = ACTION_SPELLINGS[this.action] ?? [this.action];
+    const spellings = actionSpellings(this.action);
     for (const spelling of spellings) {
       const sent = await this.sendUntilAccepted(spelling);
       if ("done" in sent) return sent.done;

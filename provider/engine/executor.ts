@@ -8,10 +8,9 @@
  * blindly; waits and a person's action poll until the step leaves the plan or its deadline passes.
  */
 import { SYSTEM_MANAGEMENT_CONSOLE_PORT } from "../mapi/assumptions";
-import type { MapiClient } from "../mapi/client";
 import { formatBytes, formatDuration, formatStep, stepPhrase, stepRef } from "../model/format";
 import { primaryLabel, replicaLabel } from "../model/labels";
-import type { DeclaredState, Edition, LinkAction, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "../model/types";
+import type { DeclaredState, Edition, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal, StepAction } from "../model/types";
 import { planTransition, tableStep } from "../planner";
 import { evaluateCheck } from "../readings/checks";
 import { dataBehind } from "../readings/dataBehind";
@@ -51,7 +50,7 @@ export interface TransitionRequest {
    * for `step` of the plan. Called once per spelling, and again only after a refusal HCP documents as
    * temporary (actionEffects.ts).
    */
-  runAction: (side: "primary" | "replica", action: LinkAction, spelling: string | undefined, step: PlannedStep) => Promise<void>;
+  runAction: (side: "primary" | "replica", action: StepAction, spelling: string | undefined, step: PlannedStep) => Promise<void>;
   /** Reads the link's tenant statuses where recovery sends from, when a wait on it stops progressing. */
   tenants?: TenantStatusReader;
   /** One line of progress per call. */
@@ -75,14 +74,6 @@ export interface TransitionResult {
   final: Observation;
   /** Its phase. */
   phase: LinkPhase;
-}
-
-/** A `runAction` that sends the action through the MAPI clients of both sides. */
-export function mapiActionRunner(
-  clients: { primary: Pick<MapiClient, "runLinkAction">; replica: Pick<MapiClient, "runLinkAction"> },
-  linkName: string,
-): TransitionRequest["runAction"] {
-  return (side, action, spelling) => clients[side].runLinkAction(linkName, action, spelling);
 }
 
 /** The System Management Console address for a MAPI endpoint (same admin host, port 8000). */
@@ -339,7 +330,7 @@ class Transition {
       waitTimeoutSeconds: req.waitTimeoutSeconds,
       pollIntervalSeconds: req.pollIntervalSeconds,
       label: (side) => (side === "primary" ? primaryLabel(req.options) : replicaLabel(req.options)),
-      send: (step, spelling) => req.runAction(step.side === "primary" ? "primary" : "replica", step.action as LinkAction, spelling, step),
+      send: (step, spelling) => req.runAction(step.side === "primary" ? "primary" : "replica", step.action as StepAction, spelling, step),
       log: req.log,
       sleep: this.sleep,
       now: this.now,

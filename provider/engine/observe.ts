@@ -15,7 +15,7 @@ export type ObservingClient = Pick<
   MapiClient,
   "getLink" | "softwareVersion" | "getServerCertificate" | "listCertificates" | "getCertificate"
 > &
-  Partial<Pick<MapiClient, "serverNow">>;
+  Partial<Pick<MapiClient, "serverNow" | "getLinkContent" | "getTenantStatus">>;
 
 export interface ObserveOptions {
   /**
@@ -35,6 +35,11 @@ export interface ObserveOptions {
    * primary is then reported reachable with its link not read.
    */
   replicaFirst?: boolean;
+  /**
+   * Read the replication status of each tenant of the link (1 + one request per tenant), on the first system
+   * that answers with the link: where the tenants are declared (a content workflow pauses and resumes them).
+   */
+  readTenants?: boolean;
 }
 
 /** Trust not read. */
@@ -161,12 +166,34 @@ export async function observeSystems(
     trusts(primary, clients.primary, replica.serverPem),
     trusts(replica, clients.replica, primary.serverPem),
   ]);
+  const tenants = options.readTenants ? await readTenants(clients, linkName, { primary: primary.side, replica: replica.side }) : undefined;
   return {
     primary: primary.side,
     replica: replica.side,
     trust: { primaryTrustsReplica, replicaTrustsPrimary },
     now: (options.now ?? (() => systemNow(clients, replica.side, primary.side) ?? Date.now()))(),
+    ...(tenants ? { tenants } : {}),
   };
+}
+
+/** Each tenant's replication status on the first system (primary first) that answers with the link. */
+async function readTenants(
+  clients: { primary: ObservingClient; replica: ObservingClient },
+  linkName: string,
+  sides: { primary: SideObservation; replica: SideObservation },
+): Promise<Observation["tenants"]> {
+  for (const on of ["primary", "replica"] as const) {
+    const client = clients[on];
+    if (!sides[on].reachable || !sides[on].link || !client.getLinkContent || !client.getTenantStatus) continue;
+    try {
+      const { tenants } = await client.getLinkContent(linkName);
+      const statuses = await Promise.all(tenants.map(async (t) => [t, (await client.getTenantStatus!(linkName, t)).status] as const));
+      return { on, statuses: Object.fromEntries(statuses) };
+    } catch {
+      // Unread: the tenants are then not planned for; the other system may answer.
+    }
+  }
+  return undefined;
 }
 
 /** The time on the system whose statistics the planner reads first (the replica), else the primary. */

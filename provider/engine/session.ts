@@ -18,7 +18,9 @@ import type {
   Observation,
   Plan,
   PlanOptions,
+  PlannedStep,
   Side,
+  StepAction,
 } from "../model/types";
 import { knownPhase, liveFacts, phaseAfter, planTransition, refreshedState, splitBrainAfter, tableStep, trustToRead } from "../planner";
 import { keepLag, replicationLag } from "../readings/lag";
@@ -41,12 +43,14 @@ export interface FailoverDeclaration {
   maxDataLossSeconds: number;
   acceptDataLoss: boolean;
   acceptDataLossReason?: string;
+  /** The tenants declared paused on the link; undefined: the tenants are not managed. */
+  pausedTenants?: readonly string[];
   /** MAPI endpoints, named in what a person is asked to do (console address). */
   endpoints: { primary: string; replica: string };
 }
 
 /** The clients a session reads (and, converging, acts) through. */
-export type SessionClient = ObservingClient & Pick<MapiClient, "runLinkAction" | "getLinkContent" | "getTenantStatus">;
+export type SessionClient = ObservingClient & Pick<MapiClient, "runLinkAction" | "setTenantPaused" | "getLinkContent" | "getTenantStatus">;
 export interface SessionClients<C = SessionClient> {
   primary: C;
   replica: C;
@@ -145,12 +149,13 @@ export class FailoverSession {
       maxDataLossSeconds: d.maxDataLossSeconds,
       acceptDataLoss: d.acceptDataLoss,
       ...(d.acceptDataLossReason !== undefined ? { acceptDataLossReason: d.acceptDataLossReason } : {}),
+      ...(d.pausedTenants !== undefined ? { pausedTenants: d.pausedTenants } : {}),
     };
   }
 
   /** Reads the links (GET only; trust decides no plan: only the certificate step at `up` checks it) and plans. */
   async observe(clients: SessionClients<ObservingClient>): Promise<Observation> {
-    return observeSystems(clients, this.decl.link, { readTrust: false });
+    return observeSystems(clients, this.decl.link, { readTrust: false, readTenants: this.decl.pausedTenants !== undefined });
   }
 
   /** For preview: the plan from the live systems, what they look like, and what to keep. */
@@ -228,7 +233,7 @@ class Convergence {
         declared: this.decl.state,
         options: options(this.memoryNow()),
         observe,
-        runAction: (side, action, spelling, step) => this.send(side, action, spelling, tableStep(step).splitBrain),
+        runAction: (side, action, spelling, step) => this.send(side, action, spelling, step),
         tenants: this.tenantReader(),
         log: this.io.log,
         sleep: this.io.sleep,
@@ -260,6 +265,7 @@ class Convergence {
     const obs = await observeSystems(this.clients, this.decl.link, {
       readTrust: (links) => trustToRead(this.decl.state, links, options),
       replicaFirst: purpose === "poll",
+      readTenants: this.decl.pausedTenants !== undefined && purpose !== "poll",
     });
     this.first ??= obs;
     this.last = obs;
@@ -274,13 +280,19 @@ class Convergence {
     return obs;
   }
 
-  private async send(side: Side, action: Parameters<MapiClient["runLinkAction"]>[1], spelling: string | undefined, effect: "begins" | "ends" | undefined): Promise<void> {
+  private async send(side: Side, action: StepAction, spelling: string | undefined, step: PlannedStep): Promise<void> {
     this.io.throwIfCancelled(`before sending ${action} to the ${side}`);
+    const client = this.clients[side];
+    if (action === "pauseTenant" || action === "resumeTenant") {
+      await client.setTenantPaused(this.decl.link, step.item ?? "", action === "pauseTenant");
+      return;
+    }
+    const effect = tableStep(step).splitBrain;
     const peer: Side = side === "primary" ? "replica" : "primary";
     // A failover the other system cannot be told of leaves both sides read-write (split brain).
     if (effect === "begins" && this.last && !this.last[peer].reachable) this.splitBrain = true;
     if (effect === "ends") this.splitBrain = false;
-    await this.clients[side].runLinkAction(this.decl.link, action, spelling);
+    await client.runLinkAction(this.decl.link, action, spelling);
     if (effect === "begins") this.toldJustNow = peer;
   }
 

@@ -113,13 +113,28 @@ export const ACTION_EFFECT_SECONDS = 60;
  * whose X-HCP-ErrorMessage says the action is "not available yet" (or "not yet available") for it. Only
  * such a refusal of these actions is retried, within waitTimeoutSeconds; every other refusal stops at once.
  */
-export const NOT_YET_AVAILABLE_REFUSALS: Readonly<Partial<Record<LinkAction, { status: number; message: RegExp; why: string }>>> = {
+export const NOT_YET_AVAILABLE_REFUSALS: Readonly<Partial<Record<LinkAction | "resumeTenant", { status: number; message: RegExp; why: string }>>> = {
   beginRecovery: {
     status: 400,
     message: /\bnot (available yet|yet available)\b/i,
     why: "HCP documents that Begin Recovery can take more than ten minutes to become available after new trusted replication certificates are uploaded",
   },
+  /**
+   * Documented: a tenant HCP paused by itself (AUTO_PAUSED) can be resumed only once its cause is fixed
+   * (hcp-workflows.md 3c). The refusal's status and wording are not documented: read here as a 400 whose
+   * X-HCP-ErrorMessage says HCP paused the tenant automatically.
+   */
+  resumeTenant: {
+    status: 400,
+    message: /\bpaused (it |the tenant )?automatically\b/i,
+    why: "HCP documents that a tenant it paused by itself (AUTO_PAUSED) can be resumed only once the cause is fixed",
+  },
 };
+
+/** The query parameters that may name an action, in the order they are tried (the action's own name for the rest). */
+export function actionSpellings(action: string): readonly string[] {
+  return (ACTION_SPELLINGS as Readonly<Partial<Record<string, readonly string[]>>>)[action] ?? [action];
+}
 
 /**
  * Documented causes of a tenant's AUTO_PAUSED status. MAPI's tenant status carries no cause, so the provider

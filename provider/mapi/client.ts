@@ -448,6 +448,14 @@ export class MapiClient {
   }
 
   /**
+   * Pauses (`?pause`) or resumes (`?resume`) the replication of one tenant on a link: `POST
+   * links/<link>/content/tenants/<tenant>?pause|resume`, no body (hcp-workflows.md 3c). Sent exactly once.
+   */
+  async setTenantPaused(link: string, tenant: string, paused: boolean): Promise<void> {
+    await this.#ok("POST", `/links/${seg(link)}/content/tenants/${seg(tenant)}?${paused ? "pause" : "resume"}`);
+  }
+
+  /**
    * Runs a link action: `POST links/<link>?<action>`, no body, no Content-Type. Sent exactly once.
    * `spelling`: another documented query parameter for the same action (ACTION_SPELLINGS, e.g. `beginRecover`).
    */

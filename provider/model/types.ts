@@ -2,9 +2,18 @@
  * The shared vocabulary of every layer above the MAPI client: what was observed on both systems, what the
  * user declared, what a resource remembers between runs, the steps of a plan and the refusals. Data only.
  */
-import type { LinkAction, LinkType, LinkView } from "../mapi/types";
+import type { LinkAction, LinkType, LinkView, TenantReplicationState } from "../mapi/types";
 
-export type { LinkAction, LinkView };
+export type { LinkAction, LinkView, TenantReplicationState };
+
+/** An action on one tenant of a link (`POST …/links/<l>/content/tenants/<t>?pause|resume`). */
+export type TenantAction = "pauseTenant" | "resumeTenant";
+
+/** What an action step sends: a link action, or an action on one tenant of the link (the step's item). */
+export type StepAction = LinkAction | TenantAction;
+
+/** Where a table step's items come from (readings/items.ts); a step with items is planned once per item. */
+export type ItemSource = "tenantsToPause" | "tenantsToResume" | "autoPausedTenantsToResume";
 
 /** One system of a link, by its role in the link. */
 export type Side = "primary" | "replica";
@@ -50,6 +59,8 @@ export interface Observation {
   trust: { primaryTrustsReplica: boolean | "unknown"; replicaTrustsPrimary: boolean | "unknown" };
   /** When the observation was taken (ms since the epoch). */
   now: number;
+  /** The replication status of each tenant of the link, where it was read (only when the tenants are declared). */
+  tenants?: { on: Side; statuses: Readonly<Record<string, TenantReplicationState>> };
 }
 
 /** One reading of the replication lag primary -> replica. */
@@ -123,7 +134,7 @@ export type When = readonly (readonly Condition[])[];
 export type CheckId = "certificatesTrusted" | "linkOnReplica" | "linkOnPrimary";
 
 /** activeActive fails over to the replica, activeActiveToPrimary to the primary (the same documented table). */
-export type WorkflowId = "primaryFailure" | "replicaFailure" | "activeActive" | "activeActiveToPrimary";
+export type WorkflowId = "primaryFailure" | "replicaFailure" | "activeActive" | "activeActiveToPrimary" | "tenantPauseOnPrimary" | "tenantPauseOnReplica";
 
 /** A step id: unique across the workflow tables (provider/workflows). */
 export type StepId = string;
@@ -152,6 +163,8 @@ export interface PlanOptions {
   acceptDataLoss?: boolean;
   /** Why data may be left behind (recorded). */
   acceptDataLossReason?: string;
+  /** The tenants whose replication is declared paused on the link; undefined: the tenants are not managed. */
+  pausedTenants?: readonly string[];
 }
 
 export interface PlannedStep {
@@ -167,10 +180,12 @@ export interface PlannedStep {
   kind: StepKind;
   /** Where the step happens; "operator" for what a person must do outside HCP. */
   side: StepSide;
-  /** The link action, for `kind: "action"`. */
-  action?: LinkAction;
+  /** The action, for `kind: "action"`. */
+  action?: StepAction;
   /** The check, for `kind: "check"`. */
   check?: CheckId;
+  /** The item a step planned once per item acts on (a tenant). */
+  item?: string;
   /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
   title: string;
 }

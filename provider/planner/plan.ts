@@ -10,6 +10,7 @@ import { DOCUMENT_TITLE, editionOf } from "../mapi/assumptions";
 import { primaryLabel, replicaLabel } from "../model/labels";
 import type { DeclaredState, Edition, LinkPhase, Observation, Plan, PlanOptions, PlannedStep, Refusal } from "../model/types";
 import { applies } from "../readings/conditions";
+import { itemsOf } from "../readings/items";
 import { linkKindOf, linkSeen } from "../readings/linkKind";
 import { LINK_MODELS, WORKFLOWS } from "../workflows";
 import type { LinkModel, PlanContext, ReadingContext, Workflow, WorkflowStep } from "../workflows/types";
@@ -28,8 +29,8 @@ export function stepLabel(workflow: Workflow, index: number, edition: Edition): 
   return previous ? `after step ${previous.numbers[edition]}` : "added step";
 }
 
-/** The planned form of a table row. */
-export function plannedStep(workflow: Workflow, index: number, edition: Edition, opts: PlanOptions): PlannedStep {
+/** The planned form of a table row (for `item`, of a row planned once per item). */
+export function plannedStep(workflow: Workflow, index: number, edition: Edition, opts: PlanOptions, item?: string): PlannedStep {
   const s: WorkflowStep = workflow.steps[index];
   const number = s.numbers[edition];
   return {
@@ -42,8 +43,17 @@ export function plannedStep(workflow: Workflow, index: number, edition: Edition,
     side: s.side,
     ...(s.action ? { action: s.action } : {}),
     ...(s.check ? { check: s.check } : {}),
-    title: s.title(opts),
+    ...(item !== undefined ? { item } : {}),
+    title: s.title(opts, item),
   };
+}
+
+/** Row `index` as it applies now: once, once per item, or not at all. A check step is planned always. */
+function planRow(workflow: Workflow, index: number, ctx: PlanContext): PlannedStep[] {
+  const s = workflow.steps[index];
+  if (s.kind !== "check" && !applies(s.when, ctx)) return [];
+  if (!s.each) return [plannedStep(workflow, index, ctx.edition, ctx.opts)];
+  return itemsOf(s.each, ctx.obs, ctx.opts).map((item) => plannedStep(workflow, index, ctx.edition, ctx.opts, item));
 }
 
 /** The link model of the link the systems report, and its reading of the link. */
@@ -88,11 +98,26 @@ function walk(workflow: Workflow, ctx: PlanContext): PlannedStep[] | Refusal {
   const end = workflow.steps.findIndex((s) => s.id === route.through);
   if (start < 0 || end < start) throw new RangeError(`workflow ${workflow.id}: route to "${ctx.declared}" from ${phase} is not a range of its table`);
   const out: PlannedStep[] = [];
-  for (let i = start; i <= end; i++) {
-    const s = workflow.steps[i];
-    if (s.kind === "check" || applies(s.when, ctx)) out.push(plannedStep(workflow, i, ctx.edition, ctx.opts));
-  }
+  for (let i = start; i <= end; i++) out.push(...planRow(workflow, i, ctx));
   return out;
+}
+
+/**
+ * Once the declared state is reached: the steps of the content table bound to the system that serves now
+ * (its tenants paused or resumed as declared), or undefined when none has any.
+ */
+function contentPlan(model: LinkModel, reading: ReadingContext, edition: Edition): { workflow: Workflow; ctx: PlanContext; steps: PlannedStep[] } | undefined {
+  const phase = reading.analysis.phase;
+  const serves = model.phases[phase].serves;
+  const serving = serves === "survivor" ? (reading.opts.failOverTo ?? "replica") : serves === "both" ? "primary" : serves;
+  for (const workflow of WORKFLOWS) {
+    const scope = workflow.content;
+    if (!scope || scope.servedBy !== serving || !scope.phases.includes(phase) || (workflow.kind !== "any" && workflow.kind !== model.kind)) continue;
+    const ctx = contextFor(workflow, reading, edition);
+    const steps = workflow.steps.flatMap((_, i) => planRow(workflow, i, ctx));
+    if (steps.length > 0) return { workflow, ctx, steps };
+  }
+  return undefined;
 }
 
 /** The first planned step that needs a system which does not answer, survivor first. */
@@ -146,8 +171,15 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
     return refuse("unknown", model.ambiguous(reading));
   }
 
-  const steps = walk(workflow, ctx);
-  if (!Array.isArray(steps)) return refuse(a.phase, steps);
+  const walked = walk(workflow, ctx);
+  if (!Array.isArray(walked)) return refuse(a.phase, walked);
+  const content = walked.length === 0 ? contentPlan(model, reading, edition) : undefined;
+  if (content) {
+    const blocked = unreachableStep(content.workflow, content.ctx, content.steps);
+    if (blocked) return refuse(a.phase, blocked);
+    return { ok: true, phase: a.phase, steps: content.steps, source: { workflow: content.workflow.id, edition, document: `${DOCUMENT_TITLE[edition]}, ${content.workflow.name}` } };
+  }
+  const steps = walked;
   const blocked = unreachableStep(workflow, ctx, steps);
   if (blocked) return refuse(a.phase, blocked);
   for (const guard of workflow.guards ?? []) {

@@ -25,6 +25,7 @@ export function validateFailover(news: FailoverInputs): dynamic.CheckFailure[] {
   c.integerInRange("pollIntervalSeconds", news.pollIntervalSeconds, 1, 3600);
   c.integerInRange("maxDataLossSeconds", news.maxDataLossSeconds, 0, 7 * 86400);
   c.boolean("acceptDataLoss", news.acceptDataLoss);
+  c.nameList("pausedTenants", news.pausedTenants, 64);
   const reason = news.acceptDataLossReason;
   if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "" || reason.length > 500)) {
     c.fail("acceptDataLossReason", `acceptDataLossReason must be a text of 1 to 500 characters saying why data may be left behind; got ${JSON.stringify(reason)}`);
@@ -51,6 +52,7 @@ export function declarationOf(inputs: FailoverInputs): FailoverDeclaration {
     maxDataLossSeconds: inputs.maxDataLossSeconds ?? DEFAULTS.maxDataLossSeconds,
     acceptDataLoss: inputs.acceptDataLoss === true,
     ...(inputs.acceptDataLossReason !== undefined ? { acceptDataLossReason: inputs.acceptDataLossReason } : {}),
+    ...(inputs.pausedTenants !== undefined ? { pausedTenants: inputs.pausedTenants } : {}),
     endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
   };
 }

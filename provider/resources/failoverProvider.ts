@@ -91,7 +91,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
     // The last `up` stopped before the declared state was reached: the next one goes on from there.
     if (olds.phase !== undefined && !phasesReaching(news.state).includes(olds.phase as LinkPhase)) changed.push("phase");
-    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds"] as const) {
+    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds", "pausedTenants"] as const) {
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
     for (const side of ["primary", "replica"] as const) {

@@ -57,6 +57,12 @@ export interface ReplicationFailoverArgs {
   acceptDataLoss?: pulumi.Input<boolean>;
   /** Why data may be left behind; recorded in executedSteps. */
   acceptDataLossReason?: pulumi.Input<string>;
+  /**
+   * Tenants of the link whose replication is paused (`POST …/content/tenants/<t>?pause`); every other tenant
+   * of the link is resumed, an AUTO_PAUSED one once HCP accepts it (its cause fixed). Applied on the system
+   * that serves, once `state` is reached. Omitted: tenants are left as they are.
+   */
+  pausedTenants?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** What the provider methods receive once Pulumi has resolved the inputs. */
@@ -73,6 +79,7 @@ export interface FailoverInputs {
   maxDataLossSeconds?: number;
   acceptDataLoss?: boolean;
   acceptDataLossReason?: string;
+  pausedTenants?: string[];
   /** Filled in by check from the live systems: the steps `up` will run. */
   plannedSteps?: string[];
   /** Filled in by check: the phase observed during preview. */

@@ -4,13 +4,13 @@
  * observed phase to each declared state, and per kind of link the facts of each phase. One planner walks
  * any workflow of this shape; every question about a workflow is asked of these tables.
  */
-import type { LinkAction } from "../mapi/types";
 import type {
   AccessModes,
   ActiveSystem,
   CheckId,
   DeclaredState,
   Edition,
+  ItemSource,
   LinkKind,
   LinkMemory,
   LinkPhase,
@@ -21,6 +21,7 @@ import type {
   PlannedStep,
   Refusal,
   Side,
+  StepAction,
   StepKind,
   StepSide,
   When,
@@ -47,8 +48,10 @@ export interface WorkflowStep {
   readonly numbers: Partial<Record<Edition, number>>;
   readonly side: StepSide;
   readonly kind: StepKind;
-  /** The MAPI link action, for `kind: "action"`. */
-  readonly action?: LinkAction;
+  /** The MAPI action, for `kind: "action"`: a link action, or a tenant action on each item. */
+  readonly action?: StepAction;
+  /** The step is planned once per item of this source (e.g. each tenant to pause), in the source's order. */
+  readonly each?: ItemSource;
   /** For `kind: "check"`. */
   readonly check?: CheckId;
   /**
@@ -60,8 +63,8 @@ export interface WorkflowStep {
   readonly needs: readonly Side[];
   /** The phase the step leads to (the documented effect), when it changes the phase. */
   readonly leadsTo?: LinkPhase;
-  /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab". */
-  readonly title: (o: PlanOptions) => string;
+  /** One line naming the system, e.g. "On hcp-b (replica), fail over link link-ab"; `item` for a step with `each`. */
+  readonly title: (o: PlanOptions, item?: string) => string;
   /** For waits and a person's steps: what is waited for, in a sentence and in a few words. */
   readonly waitingFor?: (o: PlanOptions) => { long: string; short: string };
   /** For a person's steps: what to do; `console` is where the system's System Management Console answers. */
@@ -142,11 +145,23 @@ export interface LinkModel {
   readonly access: (obs: Observation, phase: LinkPhase, memory: LinkMemory) => AccessModes;
 }
 
+/**
+ * A workflow over what the link carries rather than its direction (its tenants): planned once the declared
+ * state is reached, in these phases, by the table bound to the system that serves clients then.
+ */
+export interface ContentScope {
+  readonly servedBy: Side;
+  readonly phases: readonly LinkPhase[];
+}
+
 export interface Workflow {
   readonly id: WorkflowId;
   /** As the documentation titles it: "Primary system failure workflow". */
   readonly name: string;
-  readonly kind: LinkKind;
+  /** The kind of link it walks; "any": both. */
+  readonly kind: LinkKind | "any";
+  /** For a workflow over the link's content: when it applies (it has no routes). */
+  readonly content?: ContentScope;
   /** The failOverTo this table serves; absent: whatever failOverTo says (its survivor is its own). */
   readonly failOverTo?: Side;
   /** The system that keeps serving while the other is down, and runs the actions. */

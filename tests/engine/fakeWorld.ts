@@ -5,7 +5,7 @@
  */
 import type { TenantStatusReader } from "../../provider/engine/tenantPauses";
 import type { LinkAction, LinkView, TenantReplicationState } from "../../provider/mapi/types";
-import type { Observation, SideObservation } from "../../provider/model/types";
+import type { Observation, SideObservation, StepAction } from "../../provider/model/types";
 
 export type WorldPhase = "replicating" | "failedOver" | "pending" | "recovering" | "completing";
 
@@ -121,7 +121,7 @@ export class FakeWorld {
     return { reachable: true, link, ...(version ? { softwareVersion: version } : {}) };
   }
 
-  async runAction(side: "primary" | "replica", action: LinkAction, spelling?: string): Promise<void> {
+  async runAction(side: "primary" | "replica", action: StepAction, spelling?: string): Promise<void> {
     const parameter = spelling ?? action;
     this.actions.push(`${side}:${parameter}`);
     if (action === "beginRecovery" && !this.beginRecoverySpellings.includes(parameter)) {
@@ -139,6 +139,7 @@ export class FakeWorld {
     if (fail) this.failNext = undefined;
     if (fail && !fail.apply) throw new Error(fail.message);
     if (!this.replicaUp) throw new Error("Cannot reach the replica: connect ECONNREFUSED");
+    if (action === "pauseTenant" || action === "resumeTenant") this.refuse(action, "this world has no tenant actions");
     this.apply(side, action);
     if (fail) throw new Error(fail.message);
   }
