@@ -52,8 +52,10 @@ test("a black-holed system fails after the connect timeout, not the response tim
   expect(error).toBeInstanceOf(MapiConnectTimeoutError);
   expect(error).toBeInstanceOf(MapiUnreachableError);
   expect((error as Error).message).toMatch(/TCP connect and TLS handshake did not complete within 800 ms/);
-  expect(ms).toBeGreaterThanOrEqual(750);
-  expect(ms).toBeLessThan(5000); // not retried, and nowhere near the 30 s response timeout
+  expect(ms).toBeGreaterThanOrEqual(750); // a lower bound: a slow machine only adds to it
+  // It failed in the connect phase, with its own timeout (not the 30 s response timeout), and was not retried.
+  expect(error).toMatchObject({ connectTimeoutMs: 800 });
+  expect(c.requestCount).toBe(1);
 });
 
 test("a kept-alive client meets the black hole on its next request too", async () => {
@@ -77,15 +79,16 @@ test("the memo: after one connect timeout, every client sharing it fails at once
   const skipped = await timed(() => other.listLinks());
   expect(skipped.error).toBeInstanceOf(MapiNotTriedError);
   expect((skipped.error as Error).message).toMatch(/failed to connect \d+ s ago .*tried again from/);
-  expect(skipped.ms).toBeLessThan(200);
-  expect(other.requestCount).toBe(0);
+  expect(other.requestCount).toBe(0); // failed at once: nothing was sent
 
   // After the backoff, one request probes (with a connect timeout of at most PROBE_CONNECT_TIMEOUT_MS).
   now += 6000;
   const probe = client({ connectTimeoutMs: 10000, reachability: memo });
   const probed = await timed(() => probe.listLinks());
   expect(probed.error).toBeInstanceOf(MapiConnectTimeoutError);
-  expect(probed.ms).toBeLessThan(PROBE_CONNECT_TIMEOUT_MS + 1500);
+  // The probe waits the short probe timeout, not the client's own 10 s, and is one request.
+  expect(probed.error).toMatchObject({ connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS });
+  expect(probe.requestCount).toBe(1);
   // The backoff doubled: still skipped 6 s later.
   now += 6000;
   expect((await timed(() => other.listLinks())).error).toBeInstanceOf(MapiNotTriedError);
@@ -102,9 +105,9 @@ test("a refused connection is not remembered (it costs nothing and may be a rest
   const memo = new ReachabilityMemo();
   await sc.takeDown("hcp-a");
   const c = client({ reachability: memo });
-  const { ms, error } = await timed(() => c.listLinks());
+  const { error } = await timed(() => c.listLinks());
   expect(error).toMatchObject({ code: "ECONNREFUSED" });
-  expect(ms).toBeLessThan(2000);
+  expect(c.requestCount).toBe(1); // not retried: a refused connection costs no backoff
   expect(memo.failingSince(sc.system("hcp-a").endpoint)).toBeUndefined();
 });
 

@@ -198,8 +198,9 @@ test("cross-release link to a 7.x system (the 7.x table): up waits at step 6, pr
   expect(text).toContain(`1. Sign in to the System Management Console of hcp-a (primary) at ${consoleUrl} (the admin host of MAPI endpoint ${t.env.a.endpoint})`);
   expect(text).toContain("3. Accept the request. Do not reject it: that undoes the restore.");
   expect(text).toMatch(/Waiting until \S+ \((1m|59s)\), checking every 1 s/);
-  // It waits: nothing further is sent while the request is pending.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // It waits: polls go on (two more readings of the primary, polled every second) and nothing is sent meanwhile.
+  const polled = await routeCount(t.env.sc, PRIMARY, `GET ${MAPI}/links/{link}`);
+  await eventually("two more polls of the pending request", async () => (await routeCount(t.env.sc, PRIMARY, `GET ${MAPI}/links/{link}`)) >= polled + 2, 15_000);
   expect(settled).toBe(false);
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(0);
 

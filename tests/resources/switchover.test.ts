@@ -7,7 +7,7 @@
 import { resetCancellation, signalCancel } from "../../provider/resources/cancellation";
 import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
-import { actionRoute, Driver, executed, expectPartialState, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
+import { actionRoute, Driver, eventually, executed, expectPartialState, PRIMARY, REPLICA, routeCount, useProviderSuite, wire, writeObjects } from "./helpers";
 import { failoverDeclarer } from "./helpers";
 
 const t = useProviderSuite();
@@ -98,7 +98,7 @@ test("Ctrl-C stops the switchover's wait, and failOver is not sent", async () =>
     await writeObjects(t.env.sc, PRIMARY, "finance", "held", 2);
     const checked = await d.check(declare("failedOver", { pollIntervalSeconds: 30 }));
     const run = expectPartialState<FailoverOutputs>(() => provider.update!(d.id as string, wire(d.outputs as FailoverOutputs), checked));
-    await new Promise((r) => setTimeout(r, 1000)); // the switchover is waiting between two polls
+    await eventually("the switchover to wait between two polls", async () => /Step \(before step 1\): wait until hcp-b has everything .* left\)/.test(t.logs.text()));
     signalCancel();
     const stopped = await run;
     expect(stopped.message).toMatch(/^Stopped by Ctrl-C/);
