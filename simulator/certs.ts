@@ -81,8 +81,8 @@ export function issueServerCertificate(
   return { keyPem: exportKey(key), certPem: forge.pki.certificateToPem(cert) };
 }
 
-/** Creates a system's replication server certificate: self-signed, new key, five years. */
-export async function createReplicationCertificate(hostName: string, systemName: string): Promise<KeyAndCertificate> {
+/** Creates a system's replication server certificate: self-signed, new key, expiring in `expiresInDays` (negative: expired). */
+export async function createReplicationCertificate(hostName: string, systemName: string, expiresInDays = 5 * 365): Promise<KeyAndCertificate> {
   const key = await generateRsaKey();
   const cert = newCertificate(
     key,
@@ -91,7 +91,7 @@ export async function createReplicationCertificate(hostName: string, systemName:
       { name: "organizationalUnitName", value: `Replication ${systemName}` },
       { name: "commonName", value: hostName },
     ],
-    5 * YEAR_MS,
+    expiresInDays * DAY_MS,
   );
   cert.setIssuer(cert.subject.attributes);
   cert.setExtensions([
@@ -128,7 +128,8 @@ function newCertificate(key: crypto.KeyObject, subject: forge.pki.CertificateFie
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
   cert.serialNumber = randomSerial();
   const now = Date.now();
-  cert.validity.notBefore = new Date(now - DAY_MS);
+  // Valid from a day ago, or a day before it expired for a certificate already expired.
+  cert.validity.notBefore = new Date(Math.min(now, now + lifetimeMs) - DAY_MS);
   cert.validity.notAfter = new Date(now + lifetimeMs);
   cert.setSubject(subject);
   return cert;

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { BEGIN_RECOVERY_SPELLINGS, type BeginRecoverySpelling, type UnknownActionParameters } from "./model/assumptions";
+import { BEGIN_RECOVERY_SPELLINGS, OMITTABLE_STATISTICS, type BeginRecoverySpelling, type UnknownActionParameters } from "./model/assumptions";
 import { defaultQuirks, type AccountRole, type Quirks, type UserAccount } from "./model/system";
 
 /** The simulator's configuration: JSON file or object, every field optional. */
@@ -27,6 +27,8 @@ export interface SystemConfig {
   readonly replicationHost?: string;
   /** replicationService.enableDNSFailover at start; default false. */
   readonly enableDNSFailover?: boolean;
+  /** Days until this system's replication server certificate expires (negative: expired that long ago); default 1825. */
+  readonly replicationCertificateExpiresInDays?: number;
   /** HCP's documented delays and quirks to play (simulator/README.md, "Delays and quirks"); default none. */
   readonly quirks?: QuirksConfig;
 }
@@ -39,6 +41,8 @@ export interface QuirksConfig {
   readonly beginRecoverySpelling?: BeginRecoverySpelling;
   /** "reject" (default: 400) or "ignore" (200, no effect, as documented). */
   readonly unknownActionParameters?: UnknownActionParameters;
+  /** Verbose link statistics fields left out, e.g. ["objectsPending", "bytesPending"]; default none. */
+  readonly omitStatistics?: readonly string[];
 }
 
 export interface LinkConfig {
@@ -88,6 +92,7 @@ export interface ResolvedConfig {
     readonly tenants: readonly string[];
     readonly replicationHost: string;
     readonly enableDNSFailover: boolean;
+    readonly replicationCertificateExpiresInDays: number;
     readonly quirks: Quirks;
   }>;
   readonly links: ReadonlyArray<Required<LinkConfig>>;
@@ -163,6 +168,7 @@ export function resolveConfig(config: SimulatorConfig = {}): ResolvedConfig {
       tenants,
       replicationHost: system.replicationHost ?? `${system.name}.example.com`,
       enableDNSFailover: system.enableDNSFailover ?? false,
+      replicationCertificateExpiresInDays: expiresInDays(system.replicationCertificateExpiresInDays, `${where}.replicationCertificateExpiresInDays`),
       quirks: resolveQuirks(system.quirks, defaultQuirks(), `${where}.quirks`),
     };
   });
@@ -205,10 +211,16 @@ export const BEGIN_RECOVERY_SPELLING_VALUES: readonly BeginRecoverySpelling[] = 
 export const UNKNOWN_ACTION_PARAMETER_VALUES: readonly UnknownActionParameters[] = ["reject", "ignore"];
 
 /** `base` with the given quirks applied and checked; `where` names the property in errors. */
+function expiresInDays(value: number | undefined, where: string): number {
+  const days = value ?? 5 * 365;
+  check(typeof days === "number" && Number.isFinite(days) && days >= -3650 && days <= 36500, `${where}: a number of days, -3650..36500`);
+  return days;
+}
+
 export function resolveQuirks(given: QuirksConfig | undefined, base: Quirks, where: string): Quirks {
   if (given === undefined) return base;
   check(typeof given === "object" && given !== null && !Array.isArray(given), `${where}: an object`);
-  const known = ["beginRecoveryUnavailableSeconds", "beginRecoverySpelling", "unknownActionParameters"];
+  const known = ["beginRecoveryUnavailableSeconds", "beginRecoverySpelling", "unknownActionParameters", "omitStatistics"];
   for (const key of Object.keys(given)) check(known.includes(key), `${where}.${key}: unknown (known: ${known.join(", ")})`);
   const seconds = given.beginRecoveryUnavailableSeconds ?? base.beginRecoveryUnavailableSeconds;
   check(typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0, `${where}.beginRecoveryUnavailableSeconds: a number >= 0`);
@@ -216,7 +228,9 @@ export function resolveQuirks(given: QuirksConfig | undefined, base: Quirks, whe
   check(BEGIN_RECOVERY_SPELLING_VALUES.includes(spelling), `${where}.beginRecoverySpelling: one of ${BEGIN_RECOVERY_SPELLING_VALUES.join(", ")}`);
   const unknown = given.unknownActionParameters ?? base.unknownActionParameters;
   check(UNKNOWN_ACTION_PARAMETER_VALUES.includes(unknown), `${where}.unknownActionParameters: one of ${UNKNOWN_ACTION_PARAMETER_VALUES.join(", ")}`);
-  return { beginRecoveryUnavailableSeconds: seconds, beginRecoverySpelling: spelling, unknownActionParameters: unknown };
+  const omit = given.omitStatistics ?? base.omitStatistics;
+  check(Array.isArray(omit) && omit.every((f) => OMITTABLE_STATISTICS.includes(f)), `${where}.omitStatistics: a list of ${OMITTABLE_STATISTICS.join(", ")}`);
+  return { beginRecoveryUnavailableSeconds: seconds, beginRecoverySpelling: spelling, unknownActionParameters: unknown, omitStatistics: [...omit] };
 }
 
 function resolveUser(user: UserConfig, where: string): UserAccount {

@@ -27,6 +27,7 @@ export interface ControlOps {
   portStateOf(system: SystemModel): "serving" | "blackhole" | "closed";
   heldConnectionsOf(system: SystemModel): number;
   rebuild(system: SystemModel, keepObjects: boolean): Promise<void>;
+  renewCertificate(system: SystemModel, expiresInDays: number): Promise<void>;
   reset(): Promise<void>;
 }
 
@@ -55,6 +56,7 @@ const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
   { template: `${S}/blackhole`, handlers: { POST: async (r) => (await r.ops.blackHole(system(r)), json(summaryOf(r.ops, system(r)))) } },
   { template: `${S}/up`, handlers: { POST: async (r) => (await r.ops.bringUp(system(r)), json(summaryOf(r.ops, system(r)))) } },
   { template: `${S}/rebuild`, handlers: { POST: rebuild } },
+  { template: `${S}/replication-certificate`, handlers: { POST: renewCertificate } },
   { template: `${S}/software-version`, handlers: { POST: setSoftwareVersion } },
   { template: `${S}/pending-requests`, handlers: { GET: listPendingRequests } },
   { template: `${S}/pending-requests/{link}/accept`, handlers: { POST: (r) => answerPendingRequest(r, true) } },
@@ -161,6 +163,15 @@ function changeNetwork(request: ControlRequest, cut: boolean): Reply {
 async function rebuild(request: ControlRequest): Promise<Reply> {
   const target = system(request);
   await request.ops.rebuild(target, booleanParam(request, "keepObjects"));
+  return json(summaryOf(request.ops, target));
+}
+
+/** `{ expiresInDays }`: a new replication server certificate expiring then (negative: already expired). */
+async function renewCertificate(request: ControlRequest): Promise<Reply> {
+  const target = system(request);
+  const days = param(request, "expiresInDays");
+  if (typeof days !== "number" || !Number.isFinite(days) || days < -3650 || days > 36500) throw badRequest("expiresInDays: a number of days, -3650..36500");
+  await request.ops.renewCertificate(target, days);
   return json(summaryOf(request.ops, target));
 }
 

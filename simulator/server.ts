@@ -9,7 +9,7 @@ import { DATA_ROUTES, type DataHandler } from "./dataplane";
 import { SimError, forbidden, notFound } from "./errors";
 import { operationParams, type MapiHandler } from "./mapi/context";
 import { MAPI_ROUTES } from "./mapi/routes";
-import { ADMINISTRATOR_ONLY_READS } from "./model/assumptions";
+import { ADMINISTRATOR_ONLY_READS, NO_REPLICATION_MAPI_MESSAGE, REPLICATION_MAPI_FROM_MAJOR, majorVersion } from "./model/assumptions";
 import { advance } from "./model/replication";
 import type { SystemModel } from "./model/system";
 import type { World } from "./model/world";
@@ -174,6 +174,10 @@ async function serveSystem(world: World, system: SystemModel, method: string, ur
   const body = await readBody(req, routed?.area === "data" ? DATA_BODY_LIMIT : MAPI_BODY_LIMIT);
   const user = authenticate(headerValue(req.headers.authorization), system.users);
   if (!routed) throw notFound(`No such resource: ${url.pathname}`);
+  // A release before the replication MAPI (REPLICATION_MAPI_FROM_MAJOR) does not have these resources.
+  if (routed.area === "mapi" && url.pathname.startsWith("/mapi/services/replication") && majorVersion(system.softwareVersion) < REPLICATION_MAPI_FROM_MAJOR) {
+    throw notFound(NO_REPLICATION_MAPI_MESSAGE);
+  }
   const contentType = headerValue(req.headers["content-type"]);
   const params = routed.match.params;
   let reply: Reply;

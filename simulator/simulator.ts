@@ -52,7 +52,7 @@ export class Simulator implements ControlOps {
     const [ca, tlsKey, certificates] = await Promise.all([
       createCertificateAuthority("HCP Simulator CA"),
       generateRsaKey(),
-      Promise.all(config.systems.map(async (s) => [s.name.toLowerCase(), await newServerCertificate(s.replicationHost, s.name)] as const)),
+      Promise.all(config.systems.map(async (s) => [s.name.toLowerCase(), await newServerCertificate(s.replicationHost, s.name, s.replicationCertificateExpiresInDays)] as const)),
     ]);
     const initialCertificates = new Map(certificates);
     const directory = await mkdtemp(join(tmpdir(), "hcp-simulator-"));
@@ -122,6 +122,16 @@ export class Simulator implements ControlOps {
     system.events.warning(`System rebuilt (simulator): new replication server certificate, no links, no trusted certificates, objects ${keepObjects ? "kept" : "wiped"}`);
   }
 
+  /**
+   * A renewed replication server certificate expiring in `expiresInDays` (negative: already expired), as an
+   * administrator installs one: links and trusted certificates stay, so the other systems trust it only once
+   * it is uploaded to them.
+   */
+  async renewCertificate(system: SystemModel, expiresInDays: number): Promise<void> {
+    system.serverCertificate = await newServerCertificate(system.replicationHost, system.name, expiresInDays);
+    system.events.notice(`Replication server certificate replaced (simulator): expires ${system.serverCertificate.expiresOn}`);
+  }
+
   /** Back to the configured state: every system up, network healed, logs, counters and faults cleared. */
   async reset(): Promise<void> {
     const world = buildWorld(this.config, this.initialCertificates);
@@ -156,7 +166,7 @@ export class Simulator implements ControlOps {
   }
 }
 
-async function newServerCertificate(hostName: string, systemName: string): Promise<ServerCertificate> {
-  const { keyPem, certPem } = await createReplicationCertificate(hostName, systemName);
+async function newServerCertificate(hostName: string, systemName: string, expiresInDays?: number): Promise<ServerCertificate> {
+  const { keyPem, certPem } = await createReplicationCertificate(hostName, systemName, expiresInDays);
   return { ...describeCertificate(certPem), keyPem };
 }

@@ -16,7 +16,7 @@ import { ACTION_EFFECT_SECONDS, actionSpellings, NOT_YET_AVAILABLE_REFUSALS } fr
 import { describeRefusal, formatDuration, stepRef } from "../model/format";
 import type { Plan, PlannedStep, StepAction } from "../model/types";
 import { WorkflowCancelledError } from "./cancelled";
-import { errorText } from "./observe";
+import { errorText } from "./errorText";
 
 /** What the executor lends this module for one action step. */
 export interface ActionHost {

@@ -25,7 +25,7 @@ import {
 } from "./errors";
 import { WorkflowCancelledError } from "./cancelled";
 import { runActionStep, type ActionHost } from "./actionEffects";
-import { errorText } from "./observe";
+import { errorText } from "./errorText";
 import { TenantPauseWatch, type TenantStatusReader } from "./tenantPauses";
 
 export {

@@ -3,19 +3,22 @@
  * software version, and whether each side trusts the other's current replication server certificate.
  * A side that cannot be read is reported as `reachable: false` with the error text (no secrets).
  */
-import { REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
+import { hasReplicationMapi, REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
 import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
 import type { Observation, SideObservation } from "../model/types";
+import { errorText } from "./errorText";
+import { certificateFacts, serviceFacts, trustedOnly, type CertificateFacts, type FactsClient } from "./systemFacts";
+
 
 /** The read-only part of the MAPI client that observing needs. */
 export type ObservingClient = Pick<
   MapiClient,
   "getLink" | "softwareVersion" | "getServerCertificate" | "listCertificates" | "getCertificate"
 > &
-  Partial<Pick<MapiClient, "serverNow" | "getLinkContent" | "getTenantStatus">>;
+  Partial<Pick<MapiClient, "serverNow" | "getLinkContent" | "getTenantStatus" | "getService" | "endpoint" | "account">>;
 
 export interface ObserveOptions {
   /**
@@ -40,6 +43,8 @@ export interface ObserveOptions {
    * that answers with the link: where the tenants are declared (a content workflow pauses and resumes them).
    */
   readTenants?: boolean;
+  /** Read what each system that answers reports of its replication service (status, DNS failover); kept per system (systemFacts.ts). */
+  readService?: boolean;
 }
 
 /** Trust not read. */
@@ -51,11 +56,18 @@ interface SideRead {
   trusted?: CertificateInfo[];
 }
 
-/** The message of an error, never anything else from it. MAPI errors carry no secrets by construction. */
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return typeof err === "string" ? err : "unknown error";
+/** The client as systemFacts.ts reads it (a stand-in client without an endpoint is its own key). */
+function factsClient(client: ObservingClient): FactsClient {
+  return {
+    endpoint: client.endpoint ?? `client:${clientIds.get(client) ?? clientIds.set(client, clientIds.size + 1).get(client)}`,
+    ...(client.account !== undefined ? { account: client.account } : {}),
+    getService: () => (client.getService ? client.getService() : Promise.reject(new Error("getService is not available"))),
+    getServerCertificate: () => client.getServerCertificate(),
+    listCertificates: () => client.listCertificates(),
+  };
 }
+
+const clientIds = new Map<ObservingClient, number>();
 
 async function readLink(client: ObservingClient, linkName: string): Promise<SideObservation> {
   let link;
@@ -70,18 +82,23 @@ async function readLink(client: ObservingClient, linkName: string): Promise<Side
   } catch {
     // Unknown version: the planner treats the release as unknown (no cross-release steps).
   }
+  // "No such link" from a release without the replication MAPI means it has no replication resources at all.
+  if (link === null && !hasReplicationMapi(side.softwareVersion)) side.replicationMapi = false;
   return side;
 }
 
 /** The server certificate and trusted list of a side that answered (each undefined when unreadable). */
 async function readTrustOf(client: ObservingClient, side: SideObservation): Promise<SideRead> {
   if (!side.reachable) return { side };
-  const [serverPem, trusted] = await Promise.allSettled([client.getServerCertificate(), client.listCertificates()]);
-  return {
-    side,
-    ...(serverPem.status === "fulfilled" ? { serverPem: serverPem.value } : {}),
-    ...(trusted.status === "fulfilled" ? { trusted: trusted.value } : {}),
-  };
+  const facts: CertificateFacts = await certificateFacts(factsClient(client));
+  return { side, ...(facts.serverPem ? { serverPem: facts.serverPem } : {}), ...(facts.certificates ? { trusted: facts.certificates } : {}) };
+}
+
+/** The certificate facts of both systems that answer (for readiness: role, expiry), read once per system. */
+export async function certificateFactsOf(clients: { primary: ObservingClient; replica: ObservingClient }, obs: Pick<Observation, "primary" | "replica">) {
+  const read = (side: "primary" | "replica") => (obs[side].reachable ? certificateFacts(factsClient(clients[side])) : Promise.resolve(undefined));
+  const [primary, replica] = await Promise.all([read("primary"), read("replica")]);
+  return { primary, replica, trustedOf: trustedOnly };
 }
 
 /** What {@link findTrustedCertificate} found: the entry, or none, or that some entry could not be read. */
@@ -166,6 +183,16 @@ export async function observeSystems(
     trusts(primary, clients.primary, replica.serverPem),
     trusts(replica, clients.replica, primary.serverPem),
   ]);
+  if (options.readService) {
+    await Promise.all(
+      (["primary", "replica"] as const).map(async (s) => {
+        const side = s === "primary" ? primary.side : replica.side;
+        if (!side.reachable || side.replicationMapi === false) return;
+        const service = await serviceFacts(factsClient(clients[s]));
+        if (service) side.service = service;
+      }),
+    );
+  }
   const tenants = options.readTenants ? await readTenants(clients, linkName, { primary: primary.side, replica: replica.side }) : undefined;
   return {
     primary: primary.side,

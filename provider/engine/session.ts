@@ -36,7 +36,8 @@ export interface FailoverDeclaration {
   replicaName: string;
   state: DeclaredState;
   failOverTo?: Side;
-  dnsFailover: boolean;
+  /** Declared; what the systems report wins (undefined: not declared). */
+  dnsFailover?: boolean;
   completeRecoveryWhenBehindSeconds: number;
   waitTimeoutSeconds: number;
   pollIntervalSeconds: number;
@@ -139,7 +140,7 @@ export class FailoverSession {
   options(memory: LinkMemory = this.memory): PlanOptions {
     const d = this.decl;
     return {
-      dnsFailover: d.dnsFailover,
+      ...(d.dnsFailover !== undefined ? { dnsFailover: d.dnsFailover } : {}),
       completeRecoveryWhenBehindSeconds: d.completeRecoveryWhenBehindSeconds,
       linkName: d.link,
       primaryName: d.primaryName,
@@ -155,7 +156,7 @@ export class FailoverSession {
 
   /** Reads the links (GET only; trust decides no plan: only the certificate step at `up` checks it) and plans. */
   async observe(clients: SessionClients<ObservingClient>): Promise<Observation> {
-    return observeSystems(clients, this.decl.link, { readTrust: false, readTenants: this.decl.pausedTenants !== undefined });
+    return observeSystems(clients, this.decl.link, { readTrust: false, readService: true, readTenants: this.decl.pausedTenants !== undefined });
   }
 
   /** For preview: the plan from the live systems, what they look like, and what to keep. */
@@ -265,6 +266,7 @@ class Convergence {
     const obs = await observeSystems(this.clients, this.decl.link, {
       readTrust: (links) => trustToRead(this.decl.state, links, options),
       replicaFirst: purpose === "poll",
+      readService: purpose !== "poll",
       readTenants: this.decl.pausedTenants !== undefined && purpose !== "poll",
     });
     this.first ??= obs;

@@ -10,7 +10,7 @@ import type { TenantReplicationState } from "../mapi/types";
 import { stepRef } from "../model/format";
 import type { DataBehind, LinkPhase, Observation, Plan, PlannedStep } from "../model/types";
 import { dataBehind } from "../readings/dataBehind";
-import { errorText } from "./observe";
+import { errorText } from "./errorText";
 
 /** Reads the link's tenants on the system that sends during data recovery (the replica). */
 export interface TenantStatusReader {

@@ -20,8 +20,11 @@ export const HEAD_ABSENT_STATUSES: readonly number[] = [302, 404];
 /** Id of the system's own replication server certificate in `certificates`. */
 export const SERVER_CERTIFICATE_ID = "server";
 
-/** Content-Type of `PUT certificates` (the PEM text is the body). */
-export const CERTIFICATE_UPLOAD_CONTENT_TYPE = "application/x-pem-file";
+/**
+ * Content-Type of `PUT certificates`, with the certificate text as the body: as the documented upload
+ * example sends it (hcp-workflows.md 5, "certificates": the request headers show `application/xml`).
+ */
+export const CERTIFICATE_UPLOAD_CONTENT_TYPE = "application/xml";
 
 /** Uploading a certificate the system already trusts answers 409. */
 export const CERTIFICATE_ALREADY_TRUSTED_STATUS = 409;
@@ -362,6 +365,15 @@ export function editionOf(a: string | undefined, b: string | undefined): "9.x" |
   const releases = [releaseOf(a), releaseOf(b)].filter((r): r is string => r !== undefined).map(Number);
   if (releases.length === 0 || releases.some((r) => r <= 7)) return "7.x";
   return "9.x";
+}
+
+/** The first release with the replication Management API (hcp-workflows.md 5: "7.0 introduced … MAPI replication"). */
+export const REPLICATION_MAPI_FROM_RELEASE = 7;
+
+/** False when the version is known and older than REPLICATION_MAPI_FROM_RELEASE. */
+export function hasReplicationMapi(softwareVersion: string | undefined): boolean {
+  const release = releaseOf(softwareVersion);
+  return release === undefined || Number(release) >= REPLICATION_MAPI_FROM_RELEASE;
 }
 
 /** The document each edition's workflow tables are printed in. */

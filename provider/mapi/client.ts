@@ -55,6 +55,11 @@ export class MapiClient {
     return this.#transport.endpoint;
   }
 
+  /** The account the requests are sent as. */
+  get account(): string {
+    return this.#transport.account;
+  }
+
   /** Body format requested and sent. */
   get format(): WireFormat {
     return this.#transport.format;

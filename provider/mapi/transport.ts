@@ -112,10 +112,14 @@ export class MapiTransport {
   /** The system's clock minus ours, from the last response's `Date` header. */
   #clockOffsetMs: number | undefined;
 
+  /** The account the requests are sent as (not secret: it names, it does not authenticate). */
+  readonly account: string;
+
   constructor(options: MapiClientOptions) {
     if (!options || typeof options !== "object") throw new MapiConfigError("options", "must be an object");
     this.endpoint = normalizeEndpoint(options.endpoint);
     this.#auth = authorizationHeader(options.username, options.password, options.authType ?? "local");
+    this.account = options.username;
     this.format = options.format ?? "json";
     if (this.format !== "json" && this.format !== "xml") {
       throw new MapiConfigError("format", `must be "json" or "xml" (got ${JSON.stringify(options.format)})`);

@@ -49,6 +49,18 @@ export interface SideObservation {
   softwareVersion?: string;
   /** The verbose link; null: no such link on this system; undefined: not read. */
   link?: LinkView | null;
+  /** What its replication service reports (verbose `replicationService`); undefined: not read. */
+  service?: ServiceFacts;
+  /** False: the system runs a release without the replication Management API (it cannot have the link). */
+  replicationMapi?: false;
+}
+
+/** A system's replication service as it reports it (hcp-mapi-replication.md, `replicationService`). */
+export interface ServiceFacts {
+  /** ENABLED, or SHUTDOWN after `shutDownAllLinks` (no link replicates until `reestablishAllLinks`). */
+  status?: "ENABLED" | "SHUTDOWN";
+  /** `enableDNSFailover`: the system broadcasts DNS changes when a link fails over or back. */
+  dnsFailover?: boolean;
 }
 
 /** Both systems at one moment. */
@@ -141,8 +153,12 @@ export type StepId = string;
 
 /** What the user declared that the plan depends on, besides the state. */
 export interface PlanOptions {
-  /** HCP DNS failover redirects clients; when false the plan tells the operator when to redirect them. */
-  dnsFailover: boolean;
+  /**
+   * The declared DNS failover (HCP redirects clients; when off the plan tells the operator when to redirect
+   * them). What the systems report (`replicationService.enableDNSFailover`) wins; this stands in only where
+   * no system reports it. Undefined: not declared.
+   */
+  dnsFailover?: boolean;
   /** completeRecovery waits until the data is at most this many seconds behind. */
   completeRecoveryWhenBehindSeconds: number;
   linkName: string;

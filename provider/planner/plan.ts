@@ -13,6 +13,7 @@ import { applies } from "../readings/conditions";
 import { itemsOf } from "../readings/items";
 import { linkKindOf, linkSeen } from "../readings/linkKind";
 import { LINK_MODELS, WORKFLOWS } from "../workflows";
+import { dnsMismatch, noReplicationMapi, serviceShutDown } from "../workflows/systemFacts";
 import type { LinkModel, PlanContext, ReadingContext, Workflow, WorkflowStep } from "../workflows/types";
 
 function refuse(phase: LinkPhase, refusal: Refusal): Plan {
@@ -120,6 +121,11 @@ function contentPlan(model: LinkModel, reading: ReadingContext, edition: Edition
   return undefined;
 }
 
+/** The first planned step that needs a system whose replication service is shut down. */
+function shutDown(workflow: Workflow, ctx: PlanContext, steps: PlannedStep[]): Refusal | undefined {
+  return serviceShutDown(ctx.obs, ctx.opts, steps, (s) => workflow.steps[s.order].needs);
+}
+
 /** The first planned step that needs a system which does not answer, survivor first. */
 function unreachableStep(workflow: Workflow, ctx: PlanContext, steps: PlannedStep[]): Refusal | undefined {
   const survivor = workflow.survivor;
@@ -143,6 +149,8 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   const target = opts.failOverTo ?? "replica";
   const workflow = linkSeen(obs) && !model.failOverTargets.includes(target) ? undefined : chooseWorkflow(declared, reading, model);
   if (!workflow) return refuse(a.phase, model.noWorkflow(declared, opts));
+  const withoutMapi = noReplicationMapi(obs, opts);
+  if (withoutMapi) return refuse(a.phase, withoutMapi);
   const unread = model.unreadable?.(reading);
   if (unread) return refuse(a.phase, unread);
 
@@ -175,18 +183,19 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
   if (!Array.isArray(walked)) return refuse(a.phase, walked);
   const content = walked.length === 0 ? contentPlan(model, reading, edition) : undefined;
   if (content) {
-    const blocked = unreachableStep(content.workflow, content.ctx, content.steps);
+    const blocked = unreachableStep(content.workflow, content.ctx, content.steps) ?? shutDown(content.workflow, content.ctx, content.steps);
     if (blocked) return refuse(a.phase, blocked);
     return { ok: true, phase: a.phase, steps: content.steps, source: { workflow: content.workflow.id, edition, document: `${DOCUMENT_TITLE[edition]}, ${content.workflow.name}` } };
   }
   const steps = walked;
-  const blocked = unreachableStep(workflow, ctx, steps);
+  const blocked = unreachableStep(workflow, ctx, steps) ?? shutDown(workflow, ctx, steps);
   if (blocked) return refuse(a.phase, blocked);
   for (const guard of workflow.guards ?? []) {
     const refusal = guard(ctx, steps);
     if (refusal) return refuse(a.phase, refusal);
   }
-  const warnings = workflow.warnings?.(ctx, steps) ?? [];
+  const dns = steps.length > 0 ? dnsMismatch(obs, opts, workflow.survivor) : undefined;
+  const warnings = [...(workflow.warnings?.(ctx, steps) ?? []), ...(dns ? [dns] : [])];
   const notes = workflow.notes?.(ctx, steps) ?? [];
   return {
     ok: true,

@@ -27,8 +27,17 @@ const linkBroken: Evaluator = ({ obs, survivor }) => {
   return obs[survivor].reachable && !!obs[survivor].link && obs[lost].reachable && obs[lost].link === null;
 };
 
+/**
+ * DNS failover as the system that takes over reports it (it broadcasts the new DNS configuration), else as
+ * the other system reports it, else as declared; off when nobody says (the plan then tells the operator).
+ */
+export function dnsFailoverOn(obs: Observation, survivor: Side, declared: boolean | undefined): boolean {
+  const reported = [survivor, other(survivor)].map((s) => (obs[s].reachable ? obs[s].service?.dnsFailover : undefined)).find((v) => v !== undefined);
+  return reported ?? declared ?? false;
+}
+
 const EVALUATORS: Readonly<Record<Condition, Evaluator>> = {
-  dnsFailoverOff: ({ opts }) => !opts.dnsFailover,
+  dnsFailoverOff: ({ obs, opts, survivor }) => !dnsFailoverOn(obs, survivor, opts.dnsFailover),
   linkBroken,
   systemRebuilt: linkBroken,
   crossRelease: ({ obs }) => restoreLeavesPendingRequest(obs.primary.softwareVersion, obs.replica.softwareVersion),

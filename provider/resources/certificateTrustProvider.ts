@@ -1,5 +1,6 @@
 /** The provider behind ReplicationCertificateTrust. */
 import { findTrustedCertificate } from "../engine/observe";
+import { forgetCertificateFacts } from "../engine/systemFacts";
 import type { MapiClient } from "../mapi/client";
 import * as pem from "../mapi/pem";
 import { Checks } from "./validate";
@@ -48,6 +49,7 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
   } else {
     log(`certificate exchange: uploading ${inputs.certificateOf.name}'s replication server certificate (${facts.subjectDN}, expires ${facts.expiresOn}) to ${inputs.trustedBy.name}`);
     await target.uploadCertificate(certificate);
+    forgetCertificateFacts(target.endpoint);
     id = await findTrusted(target, certificate);
     uploaded = true;
     if (!id) throw new Error(`${inputs.trustedBy.name} accepted the certificate of ${inputs.certificateOf.name} but does not list it as trusted`);
@@ -56,6 +58,7 @@ async function ensureTrusted(inputs: TrustInputs, previous?: TrustOutputs): Prom
   // it is stale for every link, so it is removed.
   if (previous?.certificateId && previous.certificateId !== id && previous.fingerprintSha256 !== facts.fingerprintSha256) {
     await target.deleteCertificate(previous.certificateId).catch(() => undefined);
+    forgetCertificateFacts(target.endpoint);
   }
   return {
     certificateOf: inputs.certificateOf,
@@ -118,7 +121,9 @@ export const provider = wireSafe<TrustInputs, TrustOutputs>({
       return;
     }
     try {
-      await connect(props.trustedBy).deleteCertificate(props.certificateId);
+      const trustedBy = connect(props.trustedBy);
+      await trustedBy.deleteCertificate(props.certificateId);
+      forgetCertificateFacts(trustedBy.endpoint);
     } catch (err) {
       const e = err as { status?: number; message: string };
       if (e.status === 404) return; // already gone (e.g. the system was rebuilt)

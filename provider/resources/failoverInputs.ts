@@ -9,7 +9,7 @@ import type { LinkMemory } from "../model/types";
 import { failoverStates, failOverTargets, type ExecutedStepRecord, type FailoverInputs, type FailoverOutputs } from "./replicationFailover";
 import { Checks } from "./validate";
 
-const DEFAULTS = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, dnsFailover: false, maxDataLossSeconds: 0 };
+const DEFAULTS = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, maxDataLossSeconds: 0 };
 
 export function validateFailover(news: FailoverInputs): dynamic.CheckFailure[] {
   const c = new Checks();
@@ -45,7 +45,7 @@ export function declarationOf(inputs: FailoverInputs): FailoverDeclaration {
     replicaName: inputs.replica.name,
     state: inputs.state,
     ...(inputs.failOverTo ? { failOverTo: inputs.failOverTo } : {}),
-    dnsFailover: inputs.dnsFailover ?? DEFAULTS.dnsFailover,
+    ...(inputs.dnsFailover !== undefined ? { dnsFailover: inputs.dnsFailover } : {}),
     completeRecoveryWhenBehindSeconds: inputs.completeRecoveryWhenBehindSeconds ?? DEFAULTS.completeRecoveryWhenBehindSeconds,
     waitTimeoutSeconds: inputs.waitTimeoutSeconds ?? DEFAULTS.waitTimeoutSeconds,
     pollIntervalSeconds: inputs.pollIntervalSeconds ?? DEFAULTS.pollIntervalSeconds,

@@ -7,7 +7,7 @@ import type { LinkPhase, Observation, SideObservation } from "../model/types";
 import { followsFailover } from "../planner";
 import { analyseActiveActive } from "../readings/activeActivePhase";
 import { isActiveActiveObservation } from "../readings/linkKind";
-import { analysePhase } from "../readings/phase";
+import { analysePhase, isSuspended } from "../readings/phase";
 import { Checks } from "./validate";
 import { sameConnection } from "./system";
 import { connect, connectPair, progressLog, warnLog } from "./runtime";
@@ -36,8 +36,12 @@ function validate(news: LinkInputs): dynamic.CheckFailure[] {
   if (p && r) c.distinctSystems("primary", news.primary, "replica", news.replica);
   if (c.requiredString("linkName", news.linkName) && news.linkName.length > 64) c.fail("linkName", "linkName must be 1 to 64 characters");
   c.oneOf("type", news.type, linkKinds);
-  if (c.requiredString("remoteHost", news.remoteHost) && !/^[A-Za-z0-9.:\-[\]]+$/.test(news.remoteHost)) {
-    c.fail("remoteHost", `remoteHost must be a host name or IP address; got "${news.remoteHost}"`);
+  if (c.requiredString("remoteHost", news.remoteHost) && !isRemoteHost(news.remoteHost)) {
+    c.fail(
+      "remoteHost",
+      `remoteHost must be the replication domain of the remote system (replication.<domain> or replication.admin.<domain>), ` +
+        `a host name or IP address, or a comma-separated list of the IP addresses of its replication network's nodes; got "${news.remoteHost}"`,
+    );
   }
   c.boolean("compression", news.compression);
   c.boolean("encryption", news.encryption);
@@ -62,6 +66,24 @@ function validate(news: LinkInputs): dynamic.CheckFailure[] {
   c.nameList("defaultNamespaceDirectories", news.defaultNamespaceDirectories, 255);
   c.boolean("allowDeletion", news.allowDeletion);
   return c.failures;
+}
+
+/** A domain or host name, an IP address, or comma-separated node IPs of the replication network (hcp-workflows.md 5, "connection"). */
+function isRemoteHost(value: string): boolean {
+  const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+  if (value.includes(",")) return value.split(",").every((ip) => ipv4.test(ip.trim()));
+  return /^[A-Za-z0-9.:\-[\]]+$/.test(value);
+}
+
+/** What deleting a link does beyond stopping replication (hcp-workflows.md 3c, "Considerations for deleting a replication link"). */
+function deletionWarning(news: LinkInputs): string {
+  const tenants = news.tenants && news.tenants.length > 0 ? `tenants ${news.tenants.join(", ")}` : "its tenants";
+  return (
+    `allowDeletion is set: removing this resource suspends link ${news.linkName} and deletes it on both systems. ` +
+    `Its tenants then become read-write on both systems, and ${tenants} cannot be added to a new active/passive link to ` +
+    `${news.replica.name} unless they are first deleted there. To stop replicating for a while, suspend the link or pause ` +
+    `the tenants instead (ReplicationFailover state "suspended", pausedTenants).`
+  );
 }
 
 async function readSide(client: MapiClient, linkName: string): Promise<SideObservation> {
@@ -311,6 +333,7 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
   async check(_olds, news) {
     const failures = validate(news);
     if (failures.length > 0) return { failures };
+    if (news.allowDeletion === true) warnLog(`ReplicationLink ${news.linkName}`)(deletionWarning(news));
     if ([news.primary.endpoint, news.replica.endpoint, news.primary.password, news.replica.password, news.linkName].some(isUnknown)) {
       return { inputs: { ...news, liveDrift: [] } };
     }
@@ -384,7 +407,13 @@ export const provider = wireSafe<LinkInputs, LinkOutputs>({
     for (const side of ["primary", "replica"] as const) {
       const client = connect(props[side]);
       try {
-        if (await client.linkExists(props.linkName)) {
+        const link = await client.getLink(props.linkName, { verbose: true });
+        if (link) {
+          // A link can be deleted only while it is suspended (hcp-workflows.md 3c).
+          if (!isSuspended(link)) {
+            await client.runLinkAction(props.linkName, "suspend");
+            log(`suspended link ${props.linkName} on ${props[side].name} before deleting it (HCP deletes only a suspended link)`);
+          }
           await client.deleteLink(props.linkName);
           log(`deleted link ${props.linkName} on ${props[side].name}`);
         }

@@ -8,7 +8,7 @@ import {
   TENANT_STATUS_ROOT,
 } from "../model/assumptions";
 import { tenantStatusOf, type LinkSchedule, type ScheduleSide } from "../model/link";
-import { statisticsOf } from "../model/replication";
+import { reportedStatistics, statisticsOf } from "../model/replication";
 import { addDirectory, addTenant, removeDirectory, removeTenant, requireLinkTenant, setTenantPaused, updateSchedule } from "../model/topology";
 import { OK, type Fields, type Reply, type WireObject } from "../wire";
 import { bodyOf, operationParams, requireLink, type MapiRequest } from "./context";
@@ -40,7 +40,7 @@ export function getTenant(request: MapiRequest): Reply {
   const record = requireLink(request);
   const name = request.params["tenant"] ?? "";
   const tenant = record.tenants.get(requireLinkTenant(record, name));
-  const stats = statisticsOf(request.world, request.system, record, undefined, name);
+  const stats = reportedStatistics(request.system, statisticsOf(request.world, request.system, record, undefined, name));
   return {
     status: 200,
     doc: {

@@ -9,7 +9,7 @@ import {
   statusFor,
 } from "../model/assumptions";
 import { defaultFailoverSide, kindOf, type FailoverSide, type LinkRecord, type LinkSettings, type LinkType, type Priority } from "../model/link";
-import { statisticsOf } from "../model/replication";
+import { reportedStatistics, statisticsOf } from "../model/replication";
 import type { SystemModel } from "../model/system";
 import type { NewLink } from "../model/topology";
 import type { World } from "../model/world";
@@ -47,7 +47,7 @@ export function encodeLink(world: World, system: SystemModel, record: LinkRecord
     status: statusFor(statusMessage),
     statusMessage,
     suspended: record.suspended || system.service.status === "SHUTDOWN",
-    statistics: { ...statisticsOf(world, system, record) },
+    statistics: { ...reportedStatistics(system, statisticsOf(world, system, record)) },
   };
 }
 

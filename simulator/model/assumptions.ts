@@ -294,8 +294,12 @@ export function trustedCertificateId(fingerprintSha256Hex: string): string {
   return fingerprintSha256Hex.slice(0, 16).toLowerCase();
 }
 
-/** Media types accepted for `PUT certificates` (the body is PEM text). */
-export const CERTIFICATE_UPLOAD_MEDIA_TYPES: readonly string[] = ["application/x-pem-file", "text/plain"];
+/**
+ * Media types accepted for `PUT certificates`; the body is the certificate text either way. Documented
+ * (hcp-workflows.md 5, "certificates"): the upload example's request carries `Content-Type: application/xml`.
+ * Also accepting the PEM media types is this simulator's reading (assumed).
+ */
+export const CERTIFICATE_UPLOAD_MEDIA_TYPES: readonly string[] = ["application/xml", "application/x-pem-file", "text/plain"];
 
 /** Media type of `GET certificates/server` and `GET certificates/<id>`. */
 export const CERTIFICATE_MEDIA_TYPE = "application/x-pem-file";
@@ -341,6 +345,48 @@ export const CANDIDATES_ROOT = { local: "localCandidates", remote: "remoteCandid
 /** XML root and defaults of `links/<l>/schedule`: one schedule per side, no transitions. */
 export const SCHEDULE_ROOT = "schedule";
 export const SCHEDULE_OVERRIDES: readonly string[] = ["NONE", "LOW", "MEDIUM", "HIGH", "CUSTOM"];
+
+/**
+ * How a link's performance level scales the configured replication rate (`replicationRate`), for the side
+ * that sends: documented are the levels (hcp-workflows.md 5, "schedule"), not their speeds. Read here as:
+ * no override is MEDIUM, the configured rate; LOW half of it; HIGH twice it; CUSTOM as MEDIUM (assumed).
+ */
+export const PERFORMANCE_LEVEL_RATE_FACTOR: Readonly<Record<string, number>> = { NONE: 1, LOW: 0.5, MEDIUM: 1, HIGH: 2, CUSTOM: 1 };
+
+/**
+ * Deleting a link that is not suspended: documented as impossible ("A link can be deleted only while
+ * suspended", hcp-workflows.md 3c); the answer is read here as 400 with this reason (assumed).
+ */
+export const DELETE_UNSUSPENDED_LINK_STATUS = 400;
+
+/**
+ * The first release with the replication MAPI (hcp-workflows.md 5: "7.0 introduced ... MAPI replication
+ * (hcpsdk requires >= 7.0)"). An older system answers `/mapi/services/replication…` as a resource it does
+ * not have: 404 with this X-HCP-ErrorMessage (assumed), still naming its X-HCP-SoftwareVersion.
+ */
+export const REPLICATION_MAPI_FROM_MAJOR = 7;
+export const NO_REPLICATION_MAPI_MESSAGE = "The replication resources of the management API are not available on this release";
+
+/**
+ * The node IP addresses of each system's replication network, which `connection.remoteHost` may list
+ * comma-separated instead of a domain name (documented, hcp-workflows.md 5 "connection"): the simulator
+ * gives the n-th configured system the nodes 10.0.n.1 and 10.0.n.2 (assumed).
+ */
+export function replicationNodeIps(index: number): string[] {
+  return [`10.0.${index + 1}.1`, `10.0.${index + 1}.2`];
+}
+
+/** Verbose link statistics fields a system may be set to leave out (a system that omits them, quirks.omitStatistics). */
+export const OMITTABLE_STATISTICS: readonly string[] = [
+  "upToDateAsOfString",
+  "upToDateAsOfMillis",
+  "bytesPending",
+  "objectsPending",
+  "bytesPendingRemote",
+  "objectsPendingRemote",
+  "bytesPerSecond",
+  "operationsPerSecond",
+];
 export const SCHEDULE_PERFORMANCE_LEVELS: readonly string[] = ["LOW", "MEDIUM", "HIGH", "CUSTOM"];
 /** Transition time: day and hour, `Sun:00` .. `Sat:23`. */
 export const SCHEDULE_TIME_PATTERN = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]\d|2[0-3])$/;

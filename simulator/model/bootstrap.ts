@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ResolvedConfig } from "../config";
-import { LINK_DEFAULTS } from "./assumptions";
+import { LINK_DEFAULTS, replicationNodeIps } from "./assumptions";
 import { SimClock } from "./clock";
 import { defaultFailoverSide, defaultSchedule, mirrorRecord, type LinkRecord } from "./link";
 import { SystemModel, type ServerCertificate } from "./system";
@@ -13,11 +13,12 @@ import { World } from "./world";
 export function buildWorld(config: ResolvedConfig, serverCertificates: ReadonlyMap<string, ServerCertificate>): World {
   const clock = new SimClock(config.timeSpeed);
   const world = new World(clock, config.replicationRate);
-  for (const spec of config.systems) {
+  for (const [index, spec] of config.systems.entries()) {
     const certificate = serverCertificates.get(spec.name.toLowerCase());
     if (!certificate) throw new Error(`No replication certificate for ${spec.name}`);
     const system = new SystemModel(spec.name, spec.softwareVersion, spec.replicationHost, spec.users, certificate, clock, spec.enableDNSFailover);
     system.quirks = { ...spec.quirks };
+    system.replicationNodeIps = replicationNodeIps(index);
     for (const tenant of spec.tenants) system.ensureTenant(tenant);
     system.events.notice(`System started (HCP ${spec.softwareVersion})`);
     world.add(system);

@@ -1,5 +1,5 @@
 import { runAction } from "./actions";
-import { COLLISION_NEWEST_WRITE_WINS, RECOVERY_COMPLETED_MESSAGE, VERIFICATION_STATISTICS_FROM_MAJOR, formatMapiDate, formatTimestamp, majorVersion } from "./assumptions";
+import { COLLISION_NEWEST_WRITE_WINS, PERFORMANCE_LEVEL_RATE_FACTOR, RECOVERY_COMPLETED_MESSAGE, VERIFICATION_STATISTICS_FROM_MAJOR, formatMapiDate, formatTimestamp, majorVersion } from "./assumptions";
 import { isFlowingPhase, isTenantHeld, kindOf, roleOf, setPhase, type LinkRecord } from "./link";
 import type { StoredObject, SystemModel } from "./system";
 import type { Channel, World } from "./world";
@@ -129,8 +129,10 @@ function transfer(world: World, channel: Channel, flows: Array<[LinkEnd, LinkEnd
   for (const [from, to] of flows) {
     const pending = pendingObjects(from.system, from.record, channel).filter((p) => !isTenantHeld(from.record.tenants.get(p.tenant.toLowerCase())));
     const carry = channel.carry.get(from.system.name) ?? { objects: 0, bytes: 0 };
-    let objectBudget = budget(carry.objects, world.rate.objectsPerSecond, elapsedSeconds);
-    let byteBudget = budget(carry.bytes, world.rate.bytesPerSecond, elapsedSeconds);
+    // The sender's performance level scales the rate (PERFORMANCE_LEVEL_RATE_FACTOR).
+    const factor = PERFORMANCE_LEVEL_RATE_FACTOR[from.record.schedule.local.scheduleOverride] ?? 1;
+    let objectBudget = budget(carry.objects, scaled(world.rate.objectsPerSecond, factor), elapsedSeconds);
+    let byteBudget = budget(carry.bytes, scaled(world.rate.bytesPerSecond, factor), elapsedSeconds);
     let copied = 0;
     for (const item of orderForSending(pending, from.record)) {
       if (objectBudget < 1 || byteBudget < item.object.data.length) break;
@@ -149,6 +151,10 @@ function transfer(world: World, channel: Channel, flows: Array<[LinkEnd, LinkEnd
   channel.objectsReplicated += objects;
   channel.bytesPerSecond = elapsedSeconds > 0 ? bytes / elapsedSeconds : 0;
   channel.operationsPerSecond = elapsedSeconds > 0 ? objects / elapsedSeconds : 0;
+}
+
+function scaled(perSecond: number | undefined, factor: number): number | undefined {
+  return perSecond === undefined ? undefined : perSecond * factor;
 }
 
 function budget(carried: number, perSecond: number | undefined, elapsedSeconds: number): number {
@@ -283,9 +289,11 @@ export function statisticsOf(world: World, system: SystemModel, record: LinkReco
   const { peer, peerRecord } = world.peerOf(record);
   const sends = sendsInPhase(record);
   const local = sends.local ? pendingObjects(system, record, channel, tenantName) : [];
-  const remote = sends.remote && peer && peerRecord ? pendingObjects(peer, peerRecord, channel, tenantName) : [];
+  // Documented: bytesPendingRemote / objectsPendingRemote are always zero on active/passive links (hcp-workflows.md 4b).
+  const remote = sends.remote && roleOf(record) === "peer" && peer && peerRecord ? pendingObjects(peer, peerRecord, channel, tenantName) : [];
+  const waiting = sends.remote && peer && peerRecord ? pendingObjects(peer, peerRecord, channel, tenantName) : [];
   const now = world.clock.now();
-  const oldest = [...local, ...remote].reduce((min, item) => Math.min(min, item.object.writtenAt), now);
+  const oldest = [...local, ...waiting].reduce((min, item) => Math.min(min, item.object.writtenAt), now);
   return {
     upToDateAsOfString: formatMapiDate(oldest),
     upToDateAsOfMillis: oldest,
@@ -301,6 +309,13 @@ export function statisticsOf(world: World, system: SystemModel, record: LinkReco
     errorsPerSecond: 0,
     ...(tenantName === undefined ? verificationOf(system, record, channel) : {}),
   };
+}
+
+/** The statistics as MAPI reports them: without the fields this system leaves out (quirks.omitStatistics). */
+export function reportedStatistics(system: SystemModel, statistics: LinkStatistics): LinkStatistics {
+  const out = { ...statistics } as Record<string, unknown>;
+  for (const field of system.quirks.omitStatistics) delete out[field];
+  return out as unknown as LinkStatistics;
 }
 
 /** The 9.x Replication Verification counters (see VERIFICATION_STATISTICS_FROM_MAJOR). */

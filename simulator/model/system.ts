@@ -74,6 +74,8 @@ export interface Quirks {
   beginRecoverySpelling: BeginRecoverySpelling;
   /** What an action POST with a parameter this system does not know gets. */
   unknownActionParameters: UnknownActionParameters;
+  /** Verbose link statistics fields this system leaves out (OMITTABLE_STATISTICS): a system that does not report them. */
+  omitStatistics: readonly string[];
 }
 
 export function defaultQuirks(): Quirks {
@@ -81,6 +83,7 @@ export function defaultQuirks(): Quirks {
     beginRecoveryUnavailableSeconds: 0,
     beginRecoverySpelling: DEFAULT_BEGIN_RECOVERY_SPELLING,
     unknownActionParameters: DEFAULT_UNKNOWN_ACTION_PARAMETERS,
+    omitStatistics: [],
   };
 }
 
@@ -104,6 +107,14 @@ export class SystemModel {
   quirks: Quirks = defaultQuirks();
   /** Simulated time of the last `PUT certificates` that added a trusted certificate. */
   lastTrustUploadAt: number | undefined;
+  /** The node IPs of its replication network (replicationNodeIps in assumptions.ts). */
+  replicationNodeIps: readonly string[] = [];
+  /**
+   * Tenants of deleted active/passive links this system was the primary of, by tenant, with the replica they
+   * went to: they cannot go to that replica on a new active/passive link unless deleted there first
+   * (hcp-workflows.md 3c, "Considerations for deleting a replication link").
+   */
+  readonly formerReplicas = new Map<string, string>();
   /** Requests answered, in total and per "METHOD /path/{template}". */
   requests = { total: 0, byRoute: new Map<string, number>() };
 

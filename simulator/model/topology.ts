@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { badRequest, conflict, notFound } from "../errors";
-import { CONVERSION_SUSPENDS_BOTH_SIDES, CREATE_REQUIRES_REACHABLE_TRUSTED_PEER, isCrossRelease } from "./assumptions";
+import { SimError, badRequest, conflict, notFound } from "../errors";
+import { CONVERSION_SUSPENDS_BOTH_SIDES, CREATE_REQUIRES_REACHABLE_TRUSTED_PEER, DELETE_UNSUSPENDED_LINK_STATUS, isCrossRelease } from "./assumptions";
 import { defaultSchedule, mirrorRecord, mirrorSchedule, mirrorSettings, mirrorType, type LinkRecord, type LinkSchedule, type LinkSettings, type LinkType } from "./link";
 import type { SystemModel } from "./system";
 import { untrustedDirections, type World } from "./world";
@@ -60,8 +60,20 @@ export function createLink(world: World, system: SystemModel, spec: NewLink): Li
   return record;
 }
 
-/** `DELETE links/<l>`: removes the link here, and on the remote system when it can be reached. */
+/**
+ * `DELETE links/<l>`: only while the link is suspended (hcp-workflows.md 3c, "A link can be deleted only while
+ * suspended"); removes it here, and on the remote system when it can be reached. Its tenants become
+ * read-write on both systems (no link holds them), and the primary of an active/passive link remembers
+ * where they went: they cannot go to the same replica on a new active/passive link unless deleted there first.
+ */
 export function deleteLink(world: World, system: SystemModel, record: LinkRecord): void {
+  if (!record.suspended && system.service.status !== "SHUTDOWN") {
+    throw new SimError(DELETE_UNSUSPENDED_LINK_STATUS, `Cannot delete link '${record.name}' on ${system.name}: it is not suspended (a link can be deleted only while it is suspended)`);
+  }
+  const { peer: remote, peerRecord: remoteRecord } = world.peerOf(record);
+  const [primary, replicaName] =
+    record.type === "OUTBOUND" ? [system, record.peer] : record.type === "INBOUND" ? [remote, system.name] : [undefined, undefined];
+  for (const tenant of (remoteRecord ?? record).tenants.values()) if (primary && replicaName) primary.formerReplicas.set(tenant.name.toLowerCase(), replicaName);
   system.links.delete(record.name.toLowerCase());
   system.events.notice(`Link '${record.name}' deleted`);
   const { peer, peerRecord } = world.peerOf(record);
@@ -119,6 +131,12 @@ export function addTenant(world: World, system: SystemModel, record: LinkRecord,
   if (!tenant) throw notFound(`Tenant '${tenantName}' does not exist on ${system.name}`);
   const key = tenant.name.toLowerCase();
   if (record.tenants.has(key)) throw conflict(`Tenant '${tenant.name}' is already on link '${record.name}'`);
+  const formerReplica = system.formerReplicas.get(key);
+  if (record.type === "OUTBOUND" && formerReplica?.toLowerCase() === record.peer.toLowerCase() && world.system(formerReplica)?.tenant(tenant.name)) {
+    throw badRequest(
+      `Cannot add tenant '${tenant.name}' to link '${record.name}': it was replicated to ${formerReplica} on a deleted link; delete it on ${formerReplica} first`,
+    );
+  }
   record.tenants.set(key, { name: tenant.name, paused: false });
   const { peer, peerRecord } = world.peerOf(record);
   if (peer && peerRecord) {

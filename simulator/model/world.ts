@@ -73,6 +73,12 @@ export class World {
    */
   resolveHost(host: string): SystemModel | undefined {
     const wanted = host.trim().toLowerCase();
+    // Comma-separated node IPs of the remote replication network (hcp-workflows.md 5, "connection").
+    const ips = wanted.split(",").map((ip) => ip.trim());
+    if (ips.every((ip) => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip))) {
+      const match = [...this.systems.values()].find((s) => ips.every((ip) => s.replicationNodeIps.includes(ip)));
+      if (match) return match;
+    }
     for (const system of this.systems.values()) {
       const name = system.name.toLowerCase();
       const replicationHost = system.replicationHost.toLowerCase();

@@ -236,7 +236,7 @@ describe("requests", () => {
       `PUT ${BASE}/certificates`,
       `DELETE ${BASE}/certificates/ab12`,
     ]);
-    expect(server.requests[3].headers["content-type"]).toBe("application/x-pem-file");
+    expect(server.requests[3].headers["content-type"]).toBe("application/xml"); // as the documented upload example
     expect(server.requests[3].body).toBe(replication.certPem);
   });
 

@@ -14,6 +14,7 @@ import type { FailoverInputs } from "../../provider/resources/replicationFailove
 import { processReachability } from "../../provider/mapi/reachability";
 import { resetCancellation } from "../../provider/resources/cancellation";
 import { clearReadAhead } from "../../provider/engine/readAhead";
+import { clearSystemFacts } from "../../provider/engine/systemFacts";
 import { forgetProviderCertificates } from "../../provider/resources/providerCertificates";
 
 export const LINK = "link-ab";
@@ -362,6 +363,7 @@ export function useProviderSuite(overrides: () => Partial<SimulatorConfig> = () 
     // Each test is a new provider process: nothing learnt of reachability or Ctrl-C carries over.
     processReachability.forget();
     clearReadAhead();
+    clearSystemFacts();
     forgetProviderCertificates();
     resetCancellation();
     suite.logs = captureLogs();

@@ -7,7 +7,7 @@ import { MapiClient } from "../../provider/mapi/client";
 import { MapiHttpError } from "../../provider/mapi/errors";
 import { provider } from "../../provider/resources/linkProvider";
 import type { LinkInputs, LinkOutputs } from "../../provider/resources/replicationLink";
-import { changing, Driver, LINK, MAPI, PRIMARY, REPLICA, routeCount, useProviderSuite } from "./helpers";
+import { actionRoute, changing, Driver, LINK, MAPI, PRIMARY, REPLICA, routeCount, useProviderSuite } from "./helpers";
 import { defaultConfig } from "../../simulator";
 
 // hcp-a also has a tenant "legal" that is not on the link yet.
@@ -120,7 +120,7 @@ test("candidates that cannot be read do not fail check: one warning, drift as be
   }
 });
 
-test("delete is refused without allowDeletion; with it the link goes, and a new resource creates it again", async () => {
+test("delete is refused without allowDeletion; with it the link is suspended, then deleted; its tenants cannot go to the same replica again", async () => {
   const d = link();
   await d.up(declare());
   await expect(d.destroy()).rejects.toThrow(
@@ -134,17 +134,26 @@ test("delete is refused without allowDeletion; with it the link goes, and a new 
   const allowed = await d.up(declare({ allowDeletion: true }));
   expect(allowed.operation).toBe("update");
   expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  // Preview warns what deleting does beyond stopping replication (hcp-workflows.md 3c).
+  expect(t.logs.text()).toMatch(/allowDeletion is set: .*tenants finance, media cannot be added to a new active\/passive link to hcp-b unless they are first deleted there/);
   await d.destroy();
   expect(await t.env.mapi(PRIMARY).linkExists(LINK)).toBe(false);
   expect(await t.env.mapi(REPLICA).linkExists(LINK)).toBe(false);
+  // A link can be deleted only while it is suspended: suspended first, then deleted.
+  expect(await routeCount(t.env.sc, PRIMARY, actionRoute("suspend"))).toBe(1);
   expect(await routeCount(t.env.sc, PRIMARY, `DELETE ${MAPI}/links/{link}`)).toBe(1);
 
+  // The same tenants cannot go to the same replica on a new active/passive link (documented); the link itself can.
   const fresh = link();
-  const created = await fresh.up(declare({ compression: true }));
-  expect(created.checked.liveDrift).toEqual(["create link link-ab on hcp-a"]);
+  const refused = await fresh.up(declare({ compression: true })).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  expect(refused?.message).toMatch(/Cannot add tenant 'finance' to link 'link-ab': it was replicated to hcp-b on a deleted link/);
   expect(await routeCount(t.env.sc, PRIMARY, `PUT ${MAPI}/links`)).toBe(1);
   expect(await t.env.mapi(PRIMARY).getLink(LINK)).toMatchObject({ type: "OUTBOUND", compression: true });
   expect(await t.env.mapi(REPLICA).getLink(LINK)).toMatchObject({ type: "INBOUND" });
-  expect(created.outs).toMatchObject({ authoritativeSide: "primary" });
-  expect(created.outs.linkId).toMatch(/\S/);
+  const bare = await link().up(declare({ compression: true, tenants: [] }));
+  expect(bare.outs).toMatchObject({ authoritativeSide: "primary" });
+  expect(bare.outs.linkId).toMatch(/\S/);
 });

@@ -67,7 +67,7 @@ describe("beginRecovery after new trusted certificates", () => {
     expect((await upload("hcp-a", "hcp-b")).status).toBe(200);
     expect((await h.action("hcp-b", LINK, "beginRecovery")).status).toBe(200); // delay 0: available at once
     const quirks = await h.control("GET", "/_sim/systems/hcp-b/quirks");
-    expect(quirks).toEqual({ beginRecoveryUnavailableSeconds: 0, beginRecoverySpelling: "beginRecovery", unknownActionParameters: "reject" });
+    expect(quirks).toEqual({ beginRecoveryUnavailableSeconds: 0, beginRecoverySpelling: "beginRecovery", unknownActionParameters: "reject", omitStatistics: [] });
     await expect(h.control("POST", "/_sim/systems/hcp-b/quirks", { beginRecoverySpelling: "beginRecoveri" })).rejects.toThrow(
       "quirks.beginRecoverySpelling: one of beginRecovery, beginRecover, both",
     );

@@ -87,6 +87,11 @@ describe("link list and link", () => {
     expect(again.status).toBe(409);
     const onReplica = await h.mapi("hcp-b", "PUT", "/links", { body: body.replace("hcp-b.example.com", "hcp-a"), contentType: "application/xml" });
     expect(onReplica.status).toBe(409);
+    // A link can be deleted only while it is suspended (hcp-workflows.md 3c).
+    const refused = await h.mapi("hcp-a", "DELETE", "/links/LINK-X");
+    expect(refused.status).toBe(400);
+    expect(refused.headers["x-hcp-errormessage"]).toMatch(/it is not suspended/);
+    expect((await h.action("hcp-a", "link-x", "suspend")).status).toBe(200);
     const deleted = await h.mapi("hcp-a", "DELETE", "/links/LINK-X");
     expect(deleted.status).toBe(200);
     expect((await h.mapi("hcp-b", "GET", "/links/link-x")).status).toBe(404);
@@ -167,7 +172,8 @@ describe("content, schedule, candidates", () => {
     expect(status.upToDateAsOfMillis).toEqual(expect.any(Number));
     expect((await h.mapi("hcp-a", "POST", "/links/link-ab/content/tenants/finance?pause")).status).toBe(200);
     const paused = xml.parse((await h.mapi("hcp-b", "GET", "/links/link-ab/content/tenants/finance")).body);
-    expect(paused.tenantReplicationStatus).toMatchObject({ status: "PAUSED", objectsPendingRemote: "1" });
+    // The …PendingRemote counters are always zero on an active/passive link (hcp-workflows.md 4b).
+    expect(paused.tenantReplicationStatus).toMatchObject({ status: "PAUSED", objectsPendingRemote: "0" });
     await h.advance(60_000);
     expect((await h.objects("hcp-b", "finance")).has("one")).toBe(false);
     expect((await h.mapi("hcp-a", "POST", "/links/link-ab/content/tenants/finance?resume")).status).toBe(200);

@@ -107,7 +107,9 @@ describe("seed workflow, current release (9.x)", () => {
     const primary = await h.link("hcp-a", LINK);
     const pending = (replica?.["statistics"] as Record<string, number>)["objectsPending"];
     expect(pending).toBeGreaterThanOrEqual(20);
-    expect((primary?.["statistics"] as Record<string, number>)["objectsPendingRemote"]).toBe(pending);
+    // Documented: the …PendingRemote counters are always zero on an active/passive link (hcp-workflows.md 4b).
+    expect((primary?.["statistics"] as Record<string, number>)["objectsPendingRemote"]).toBe(0);
+    expect((primary?.["statistics"] as Record<string, number>)["bytesPendingRemote"]).toBe(0);
     expect(replica).toMatchObject({ status: "WARNING", suspended: false, type: "INBOUND" });
   });
 
