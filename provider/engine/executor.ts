@@ -14,6 +14,7 @@ import type { DeclaredState, Edition, LinkPhase, Observation, Plan, PlanOptions,
 import { planTransition, tableStep } from "../planner";
 import { evaluateCheck } from "../readings/checks";
 import { dataBehind } from "../readings/dataBehind";
+import { etaOf, type Eta } from "../readings/eta";
 import { runDrainStep } from "./drain";
 import {
   type ExecutedStep,
@@ -93,9 +94,15 @@ export function describeDataBehind(obs: Observation): string {
   const d = dataBehind(obs);
   const parts: string[] = [];
   if (d.objects !== undefined) parts.push(`${d.objects.toLocaleString("en-US")} objects`);
+  else if (d.bytes !== undefined || d.seconds !== undefined) parts.push("objects pending unknown (not reported)");
   if (d.bytes !== undefined) parts.push(formatBytes(d.bytes));
   if (d.seconds !== undefined) parts.push(`${formatDuration(d.seconds * 1000)} behind (up to date as of ${d.upToDateAsOf})`);
   return parts.length > 0 ? parts.join(", ") : "unknown (the link reports no statistics)";
+}
+
+/** `ETA 12m 30s (pending bytes at the current byte rate)`, or why there is none. */
+function describeEta(eta: Eta): string {
+  return "seconds" in eta ? `ETA ${formatDuration(eta.seconds * 1000)} (${eta.basis})` : `no ETA (${eta.why})`;
 }
 
 function iso(ms: number): string {
@@ -364,7 +371,10 @@ class Transition {
   private lastSeen(plan: Plan): string {
     const obs = this.obs as Observation;
     const parts = [`phase ${plan.phase}`];
-    if (plan.phase === "recovering" || plan.phase === "completing") parts.push(`data behind: ${describeDataBehind(obs)}`);
+    if (plan.phase === "recovering" || plan.phase === "completing") {
+      parts.push(`data behind: ${describeDataBehind(obs)}`);
+      parts.push(describeEta(etaOf(obs.replica.reachable ? (obs.replica.link?.statistics ?? undefined) : undefined)));
+    }
     if (!obs.primary.reachable) parts.push(`${primaryLabel(this.req.options)} unreachable (${obs.primary.error ?? "no answer"})`);
     if (!obs.replica.reachable) parts.push(`${replicaLabel(this.req.options)} unreachable (${obs.replica.error ?? "no answer"})`);
     if (!plan.ok) parts.push(`refused: ${plan.refusal.reason}`);
@@ -408,10 +418,9 @@ class Transition {
     }
     for (;;) {
       const left = deadline - this.now();
-      req.log(
-        `${stepRef(step)} waiting for ${this.waitedForShort(step)} ` +
-          `(${formatDuration(Math.max(0, left))} left): ${this.lastSeen(plan)}`,
-      );
+      const seen = this.lastSeen(plan);
+      const eta = /; ETA |; no ETA/.test(seen) ? "" : `; no ETA (${step.kind === "operator" ? "a person must act" : "HCP reports no progress figures for this wait"})`;
+      req.log(`${stepRef(step)} waiting for ${this.waitedForShort(step)} (${formatDuration(Math.max(0, left))} left): ${seen}${eta}`);
       if (left <= 0) {
         throw new WorkflowTimeoutError({
           step,

@@ -13,8 +13,15 @@ export interface DataBehindAtStart {
   seconds?: number;
   /** "live": read when the transition began; "last known": the primary did not answer, this is the kept reading. */
   source: "live" | "last known";
-  /** When the figures were read (ISO 8601). */
+  /** When the figures were read (ISO 8601, on the systems' clock, as their statistics are). */
   readAt: string;
+  /**
+   * A kept reading: how old it was when the transition began (seconds, systems' clock). Whatever was written
+   * after it is unknown, so the figures are a lower bound.
+   */
+  ageSeconds?: number;
+  /** True for a kept reading: the data behind was at least this. */
+  lowerBound?: true;
 }
 
 export interface LastTransition {
@@ -61,7 +68,10 @@ function behindAtStart(facts: TransitionFacts): DataBehindAtStart | "unknown" {
     // A failover: what the replica lacks of the primary.
     const live = replicationLag(facts.start);
     if (live) return { ...figures(live), source: "live", readAt: live.readAt };
-    if (facts.keptLag) return { ...figures(facts.keptLag), source: "last known", readAt: facts.keptLag.readAt };
+    if (facts.keptLag) {
+      const age = Math.max(0, Math.round((facts.start.now - Date.parse(facts.keptLag.readAt)) / 1000));
+      return { ...figures(facts.keptLag), source: "last known", readAt: facts.keptLag.readAt, ageSeconds: age, lowerBound: true };
+    }
     return "unknown";
   }
   // A recovery: what the primary lacks of the replica, from the replica's statistics.
@@ -81,8 +91,17 @@ function figures(lag: { objects?: number; bytes?: number; seconds?: number }): O
   return out;
 }
 
-/** `failedOver -> replicating in 42 s; data behind at start: 12 objects, 40 s (live)`. */
+/**
+ * The data behind in words: `12 objects, 40 s (live, read at …)`, or for a kept reading `at least 7 objects,
+ * 700 bytes, 20 s (last known, read at … , 300 s before the transition began); anything written after it is unknown`.
+ */
+export function describeDataBehindAtStart(d: DataBehindAtStart | "unknown"): string {
+  if (d === "unknown") return "unknown";
+  if (!d.lowerBound) return `${lagFigures(d)} (${d.source}, read at ${d.readAt})`;
+  return `at least ${lagFigures(d)} (${d.source}, read at ${d.readAt}, ${d.ageSeconds ?? "?"} s before the transition began); anything written after it is unknown`;
+}
+
+/** `failedOver -> replicating in 42 s; data behind at start: 12 objects, 40 s (live, read at …)`. */
 export function describeTransition(t: LastTransition): string {
-  const behind = t.dataBehindAtStart === "unknown" ? "unknown" : `${lagFigures(t.dataBehindAtStart)} (${t.dataBehindAtStart.source}, read at ${t.dataBehindAtStart.readAt})`;
-  return `${t.from} -> ${t.to} in ${t.seconds} s; data behind at start: ${behind}`;
+  return `${t.from} -> ${t.to} in ${t.seconds} s; data behind at start: ${describeDataBehindAtStart(t.dataBehindAtStart)}`;
 }

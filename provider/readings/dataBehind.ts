@@ -1,13 +1,16 @@
 /** How far data recovery (or replication) is behind, from the link statistics. */
 import type { DataBehind, Observation } from "../model/types";
 
-/** Data behind on the receiving side, from the replica's link statistics (the sender during recovery). */
+/**
+ * Data behind on the receiving side, from the replica's link statistics (the sender during recovery: its
+ * own pending counts; the …PendingRemote counters are always zero on an active/passive link).
+ */
 export function dataBehind(obs: Observation): DataBehind {
   const r = obs.replica.reachable ? obs.replica.link?.statistics : undefined;
   const p = obs.primary.reachable ? obs.primary.link?.statistics : undefined;
   const out: DataBehind = {};
-  const objects = r?.objectsPending ?? p?.objectsPendingRemote;
-  const bytes = r?.bytesPending ?? p?.bytesPendingRemote;
+  const objects = r?.objectsPending;
+  const bytes = r?.bytesPending;
   const upToDate = r?.upToDateAsOfMillis ?? p?.upToDateAsOfMillis;
   if (objects !== undefined) out.objects = objects;
   if (bytes !== undefined) out.bytes = bytes;
@@ -19,11 +22,13 @@ export function dataBehind(obs: Observation): DataBehind {
 }
 
 /**
- * True while recovery is more than `thresholdSeconds` behind. Nothing pending counts as up to date;
- * unreported statistics count as behind (completing early would make both systems read-only for longer).
+ * True while recovery is more than `thresholdSeconds` behind. Nothing pending counts as up to date; an
+ * unreported pending count is unknown and counts as behind: completing early would make both systems
+ * read-only for longer, and a system that reports no objectsPending cannot show it is close.
  */
 export function isBehind(obs: Observation, thresholdSeconds: number): boolean {
   const d = dataBehind(obs);
+  if (d.objects === undefined) return true;
   if (d.objects === 0 && d.bytes === 0) return false;
   if (d.seconds !== undefined) return d.seconds > thresholdSeconds;
   return true;

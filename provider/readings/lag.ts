@@ -14,16 +14,16 @@ export function primaryInContact(obs: Observation): boolean {
 }
 
 /**
- * The lag primary -> replica from the link statistics: what the primary still has to send (its own
- * pending counts, else the replica's count of the remote side's). Undefined when the primary is out of
- * contact or no statistics are reported.
+ * The lag primary -> replica from the link statistics: what the primary still has to send, its own
+ * pending counts (the …PendingRemote counters are always zero on an active/passive link, hcp-workflows.md
+ * 4b, so they tell nothing). Undefined when the primary is out of contact or reports no statistics.
  */
 export function replicationLag(obs: Observation): LagReading | undefined {
   if (!primaryInContact(obs)) return undefined;
   const p = obs.primary.link?.statistics;
   const r = obs.replica.reachable ? obs.replica.link?.statistics : undefined;
-  const objects = p?.objectsPending ?? r?.objectsPendingRemote;
-  const bytes = p?.bytesPending ?? r?.bytesPendingRemote;
+  const objects = p?.objectsPending;
+  const bytes = p?.bytesPending;
   const upToDate = p?.upToDateAsOfMillis ?? r?.upToDateAsOfMillis;
   if (objects === undefined && bytes === undefined && upToDate === undefined) return undefined;
   const reading: LagReading = { readAt: new Date(obs.now).toISOString() };
@@ -59,7 +59,8 @@ export function describeLagBeforeFailover(obs: Observation, kept: LagReading | u
   const live = replicationLag(obs);
   if (live) return `Data behind: ${R} is ${lagFigures(live)} behind ${P} (read now)`;
   const why = obs.primary.reachable ? `${P} cannot reach ${R}` : `${P} does not answer`;
-  if (kept) return `Data behind: ${why}; last known: ${R} was ${lagFigures(kept)} behind ${P} (read at ${kept.readAt})`;
+  // The reading's time, not its age: the line is part of a plan a reviewer saves, and must not change by the second.
+  if (kept) return `Data behind: ${why}; last known: ${R} was at least ${lagFigures(kept)} behind ${P} (read at ${kept.readAt}); anything written to ${P} after that is unknown`;
   return `Data behind: ${why}, and no earlier reading is known: what ${R} lacks is unknown`;
 }
 
@@ -68,9 +69,14 @@ export function bothInContact(obs: Observation): boolean {
   return primaryInContact(obs) && obs.replica.reachable;
 }
 
-/** True when the lag is within the allowed data loss; unreported figures count as not within. */
+/** True when the primary reports how much it has not sent yet (its pending objects): without it the lag is unknown. */
+export function lagKnown(lag: LagReading | undefined): lag is LagReading & { objects: number } {
+  return lag?.objects !== undefined;
+}
+
+/** True when the lag is within the allowed data loss; an unknown lag is never within. */
 export function withinDataLoss(lag: LagReading | undefined, maxDataLossSeconds: number): boolean {
-  if (!lag) return false;
+  if (!lagKnown(lag)) return false;
   if (lag.objects === 0 && lag.bytes === 0) return true;
   if (maxDataLossSeconds === 0) return false;
   return lag.seconds !== undefined && lag.seconds <= maxDataLossSeconds;

@@ -4,7 +4,7 @@
  * Pure: the figures come from the stack outputs of each `pulumi up` and, where a data plane can be read
  * (the simulator), from object listings.
  */
-import type { LastTransition } from "../engine/lastTransition";
+import { describeDataBehindAtStart, type LastTransition } from "../engine/lastTransition";
 import type { ExecutedStepRecord } from "../resources/replicationFailover";
 
 /** What one `pulumi up` of the drill left in the stack outputs. */
@@ -45,10 +45,7 @@ function seconds(from: string, to: string): string {
 }
 
 function behind(t: LastTransition): string {
-  const d = t.dataBehindAtStart;
-  if (d === "unknown") return "unknown";
-  const parts = [d.objects !== undefined ? `${d.objects} objects` : "", d.bytes !== undefined ? `${d.bytes} bytes` : "", d.seconds !== undefined ? `${d.seconds} s` : ""].filter(Boolean);
-  return `${parts.join(", ") || "no figures"} (${d.source}, read at ${d.readAt})`;
+  return describeDataBehindAtStart(t.dataBehindAtStart);
 }
 
 function stepName(s: ExecutedStepRecord): string {
@@ -73,7 +70,10 @@ export function renderDrillReport(input: DrillReportInput): string {
       "",
       "RTO is the time `pulumi up` took from its first reading of the systems to the declared state. The data behind is " +
         "what the receiving side lacked when the transition began: read live when the primary answered, else the last " +
-        "reading the resource kept (with its time).",
+        "reading the resource kept, with its time and its age: then it is a lower bound, as whatever was written after it is unknown.",
+      "",
+      "Clocks: started, finished and the RTO are the wall clock of the machine that ran `pulumi up`; the data behind, " +
+        "its read time and its seconds are on the systems' own clock (their `Date` header and link statistics).",
       "",
     );
   }

@@ -9,7 +9,7 @@
 import { formatStep, stepPhrase } from "../model/format";
 import { primaryLabel, replicaLabel } from "../model/labels";
 import type { LinkPhase, Observation, PlanOptions, PlannedStep, Refusal } from "../model/types";
-import { describeLagBeforeFailover } from "../readings/lag";
+import { describeLagBeforeFailover, lagKnown, replicationLag } from "../readings/lag";
 import { outOfContact } from "../readings/linkKind";
 import { acceptRestoredLink, activePassive, primaryNotToldOfFailover } from "./activePassive";
 import type { PlanContext, Workflow, WorkflowStep } from "./types";
@@ -288,6 +288,23 @@ function notes({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): strin
   return steps.some((s) => s.action === "failOver") ? [describeLagBeforeFailover(obs, opts.memory?.lag, opts)] : [];
 }
 
+/**
+ * A zero-loss switchover waits until the replica has caught up, which only the primary's pending counts
+ * show: a primary that reports none leaves the lag unknown, and the wait could never end honestly.
+ */
+function lagUnknownGuard({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined {
+  if (!steps.some((s) => s.kind === "drain") || lagKnown(replicationLag(obs))) return undefined;
+  const P = primaryLabel(opts);
+  return {
+    reason: `lag unknown: ${P} reports no objectsPending for link ${opts.linkName}, so a zero-loss switchover cannot tell when ${opts.replicaName} has caught up`,
+    found: `link statistics of ${P} without objectsPending`,
+    expected: `objectsPending in the verbose link statistics of ${P}`,
+    wayForward:
+      `To fail over anyway, leaving behind whatever ${opts.primaryName} has not sent, set acceptDataLoss: true with ` +
+      `acceptDataLossReason; or find out why ${opts.primaryName} reports no statistics (its release, its MAPI account) and re-run. Nothing was changed.`,
+  };
+}
+
 /** What a split brain puts at risk, said before the steps that cause it or overwrite its data. */
 function warnings(ctx: PlanContext, steps: readonly PlannedStep[]): string[] {
   const { obs, opts } = ctx;
@@ -349,7 +366,7 @@ export const primaryFailure: Workflow = {
   absentLinkStep: "checkLinkConfiguration",
   noRoute,
   unreachable,
-  guards: [notToldGuard, brokenWhileReplicatingGuard],
+  guards: [notToldGuard, brokenWhileReplicatingGuard, lagUnknownGuard],
   warnings,
   notes,
 };

@@ -100,12 +100,12 @@ describe("runTransition", () => {
     expect(lines[action + 1]).toContain("hcp-a (primary)");
     expect(lines[action + 4]).toMatch(/Waiting until 2025-06-01T12:30:00.000Z \(30m\), checking every 15 s/);
     expect(lines.filter((l) => l.startsWith("Step 6 ACTION REQUIRED"))).toHaveLength(1);
-    expect(lines.some((l) => /^Step 6 waiting for a person \(29m 45s left\): phase pendingAcceptance$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Step 6 waiting for a person \(29m 45s left\): phase pendingAcceptance; no ETA \(a person must act\)$/.test(l))).toBe(true);
     // progress while recovering: phase, data behind (objects, bytes, seconds), time left
     const progress = lines.filter((l) => l.startsWith("Step 8 waiting"));
     expect(progress.length).toBeGreaterThan(3);
     expect(progress[0]).toMatch(
-      /^Step 8 waiting for data to be within 120 s of up to date \(30m left\): phase recovering; data behind: 9,000 objects, 36\.9 MB, 15m behind \(up to date as of 2025-06-01T11:46:\d\d\.\d{3}Z\)$/,
+      /^Step 8 waiting for data to be within 120 s of up to date \(30m left\): phase recovering; data behind: 9,000 objects, 36\.9 MB, 15m behind \(up to date as of 2025-06-01T11:46:\d\d\.\d{3}Z\); no ETA \(the transfer rate is not reported\)$/,
     );
     expect(lines.some((l) => l.startsWith("Step 10 waiting for data recovery to finish"))).toBe(true);
     expect(lines).toContain(
@@ -195,7 +195,7 @@ describe("runTransition", () => {
     expect(err.message).toBe(
       "Timed out after 2m (waitTimeoutSeconds) waiting for step 7 (Wait until data recovery on link link-ab is within 120 s of up to date): " +
         "waited for data recovery on link link-ab to be within 120 s of up to date. Last seen: phase recovering; data behind: " +
-        "9,000 objects, 36.9 MB, 15m behind (up to date as of 2025-06-01T11:47:00.000Z). Nothing was undone: re-running `pulumi up` " +
+        "9,000 objects, 36.9 MB, 15m behind (up to date as of 2025-06-01T11:47:00.000Z); no ETA (the transfer rate is not reported). Nothing was undone: re-running `pulumi up` " +
         "resumes from this step (raise waitTimeoutSeconds to wait longer).",
     );
     expect(outcomes(err.executed)).toEqual(["3:done", "4:done", "6:done"]);

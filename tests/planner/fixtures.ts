@@ -36,7 +36,9 @@ export function side(spec: SideSpec, type: LinkView["type"], version = "9.2.27",
   if (spec === "down") return { reachable: false, error: "Cannot reach https://x:9090/mapi/services/replication/links/link-ab?verbose=true (GET): connect ECONNREFUSED 10.0.0.1:9090" };
   if (spec === null) return { reachable: true, softwareVersion: version, link: null };
   if (typeof spec === "object") return { reachable: true, softwareVersion: version, link: spec };
-  return { reachable: true, softwareVersion: version, link: link(type, spec, stats ? { statistics: stats } : {}) };
+  // A primary reports its pending counts (here: nothing pending), as every system does unless a test says otherwise.
+  const statistics = stats ?? (type === "OUTBOUND" ? { objectsPending: 0, bytesPending: 0 } : undefined);
+  return { reachable: true, softwareVersion: version, link: link(type, spec, statistics ? { statistics } : {}) };
 }
 
 export interface ObsSpec {

@@ -51,7 +51,7 @@ test("the kept reading changes only when the lag does, so a saved plan stays val
 test("with the primary down the plan shows the last known lag and its time, or says it is unknown", () => {
   const kept = { objects: 7, bytes: 700, seconds: 20, readAt: "2025-06-01T11:58:00.000Z" };
   expect(describeLagBeforeFailover(primaryDown, kept, OPTS)).toBe(
-    "Data behind: hcp-a does not answer; last known: hcp-b was 7 objects, 700 bytes, 20 s behind hcp-a (read at 2025-06-01T11:58:00.000Z)",
+    "Data behind: hcp-a does not answer; last known: hcp-b was at least 7 objects, 700 bytes, 20 s behind hcp-a (read at 2025-06-01T11:58:00.000Z); anything written to hcp-a after that is unknown",
   );
   expect(describeLagBeforeFailover(primaryDown, undefined, OPTS)).toBe("Data behind: hcp-a does not answer, and no earlier reading is known: what hcp-b lacks is unknown");
 });
@@ -66,7 +66,7 @@ describe("lastTransition", () => {
       startedAt: "2025-06-01T12:00:00.000Z",
       finishedAt: "2025-06-01T12:00:04.250Z",
       seconds: 4.3,
-      dataBehindAtStart: { objects: 7, bytes: 700, seconds: 20, source: "last known", readAt: kept.readAt },
+      dataBehindAtStart: { objects: 7, bytes: 700, seconds: 20, source: "last known", readAt: kept.readAt, ageSeconds: 120, lowerBound: true },
     });
   });
   test("a planned failover records the lag read when it began; without any reading it is unknown", () => {

@@ -42,3 +42,27 @@ test("without transitions or counts it says so", () => {
   expect(md).toContain("No step ran.");
   expect(md).toContain("Not counted: MAPI lists no objects.");
 });
+
+test("a kept reading reads as a lower bound with its age, and the report says which clock each time is on", () => {
+  const md = renderDrillReport({
+    title: "Drill",
+    stack: "dr",
+    generatedAt: "2026-01-01T10:10:00.000Z",
+    runs: [
+      {
+        label: "fail over (hcp-a down)",
+        lastTransition: {
+          from: "replicating",
+          to: "failedOver",
+          startedAt: "2026-01-01T10:00:00.000Z",
+          finishedAt: "2026-01-01T10:00:04.000Z",
+          seconds: 4,
+          dataBehindAtStart: { objects: 0, bytes: 0, seconds: 0, source: "last known", readAt: "2026-01-01T09:55:00.000Z", ageSeconds: 300, lowerBound: true },
+        },
+      },
+    ],
+  });
+  expect(md).toContain("at least 0 objects, 0 bytes, 0 s (last known, read at 2026-01-01T09:55:00.000Z, 300 s before the transition began); anything written after it is unknown");
+  expect(md).not.toMatch(/\| 0 objects/);
+  expect(md).toMatch(/Clocks: started, finished and the RTO are the wall clock .*; the data behind, its read time and its seconds are on the systems' own clock/);
+});
