@@ -67,6 +67,10 @@ export class SimulatorClient {
   rebuild(name: string, keepObjects = true) {
     return this.control("POST", this.systemUrl(name, "/rebuild"), { keepObjects });
   }
+  /** A new replication server certificate for the system, expiring in `expiresInDays` (negative: already expired). */
+  renewCertificate(name: string, expiresInDays: number) {
+    return this.control("POST", this.systemUrl(name, "/replication-certificate"), { expiresInDays });
+  }
   setSoftwareVersion(name: string, version: string) {
     return this.control("POST", this.systemUrl(name, "/software-version"), { version });
   }

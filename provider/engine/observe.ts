@@ -8,9 +8,10 @@ import type { MapiClient } from "../mapi/client";
 import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
-import type { Observation, SideObservation } from "../model/types";
+import type { CertificateDates, Observation, SideObservation, SystemReadiness } from "../model/types";
 import { errorText } from "./errorText";
-import { certificateFacts, serviceFacts, trustedOnly, type CertificateFacts, type FactsClient } from "./systemFacts";
+import { createHash } from "node:crypto";
+import { certificateFacts, serviceFacts, trustKept, type CertificateFacts, type FactsClient } from "./systemFacts";
 
 
 /** The read-only part of the MAPI client that observing needs. */
@@ -94,11 +95,27 @@ async function readTrustOf(client: ObservingClient, side: SideObservation): Prom
   return { side, ...(facts.serverPem ? { serverPem: facts.serverPem } : {}), ...(facts.certificates ? { trusted: facts.certificates } : {}) };
 }
 
-/** The certificate facts of both systems that answer (for readiness: role, expiry), read once per system. */
-export async function certificateFactsOf(clients: { primary: ObservingClient; replica: ObservingClient }, obs: Pick<Observation, "primary" | "replica">) {
-  const read = (side: "primary" | "replica") => (obs[side].reachable ? certificateFacts(factsClient(clients[side])) : Promise.resolve(undefined));
+/** What readiness reads of each system that answers (the account's role, the certificates with their dates), once per system. */
+export async function readinessOfSystems(
+  clients: { primary: ObservingClient; replica: ObservingClient },
+  obs: Pick<Observation, "primary" | "replica">,
+): Promise<Partial<Record<"primary" | "replica", SystemReadiness>>> {
+  const read = async (side: "primary" | "replica"): Promise<SystemReadiness | undefined> => {
+    if (!obs[side].reachable || obs[side].replicationMapi === false) return undefined;
+    const facts = await certificateFacts(factsClient(clients[side]));
+    const listed: CertificateDates[] = (facts.certificates ?? []).map((c) => ({ id: c.id, subjectDN: c.subjectDN, expiresOn: c.expiresOn }));
+    if (facts.serverPem && !listed.some((c) => c.id === SERVER_CERTIFICATE_ID)) {
+      try {
+        const own = pemFacts(facts.serverPem);
+        listed.unshift({ id: SERVER_CERTIFICATE_ID, subjectDN: own.subjectDN, expiresOn: own.expiresOn });
+      } catch {
+        // Unreadable PEM: its expiry stays unknown.
+      }
+    }
+    return { ...(facts.role ? { role: facts.role } : {}), ...(facts.certificates || facts.serverPem ? { certificates: listed } : {}), errors: facts.errors };
+  };
   const [primary, replica] = await Promise.all([read("primary"), read("replica")]);
-  return { primary, replica, trustedOf: trustedOnly };
+  return { ...(primary ? { primary } : {}), ...(replica ? { replica } : {}) };
 }
 
 /** What {@link findTrustedCertificate} found: the entry, or none, or that some entry could not be read. */
@@ -146,9 +163,13 @@ async function trusts(
   certificatePem: string | undefined,
 ): Promise<boolean | "unknown"> {
   if (!trusting.side.reachable || !trusting.trusted || !certificatePem) return "unknown";
-  const lookup = await findTrustedCertificate(client, certificatePem, trusting.trusted);
-  if (lookup.found) return true;
-  return lookup.unreadable ? "unknown" : false;
+  const list = trusting.trusted;
+  const digest = createHash("sha256").update(certificatePem.replace(/\r\n/g, "\n").trim()).digest("hex");
+  return trustKept(factsClient(client), digest, async () => {
+    const lookup = await findTrustedCertificate(client, certificatePem, list);
+    if (lookup.found) return true;
+    return lookup.unreadable ? "unknown" : false;
+  });
 }
 
 /** Observes both systems in parallel. Never throws for an unreachable side. */

@@ -88,6 +88,9 @@ export function withReadAhead(client: ObservingClient, connection: Connection, n
     getServerCertificate: () => client.getServerCertificate(),
     listCertificates: () => client.listCertificates(),
     getCertificate: (id) => client.getCertificate(id),
+    ...(client.endpoint !== undefined ? { endpoint: client.endpoint } : {}),
+    ...(client.account !== undefined ? { account: client.account } : {}),
+    ...(client.getService ? { getService: () => client.getService!() } : {}),
     ...(client.getLinkContent ? { getLinkContent: (name: string) => client.getLinkContent!(name) } : {}),
     ...(client.getTenantStatus ? { getTenantStatus: (name: string, tenant: string) => client.getTenantStatus!(name, tenant) } : {}),
   };

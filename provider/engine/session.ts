@@ -19,14 +19,15 @@ import type {
   Plan,
   PlanOptions,
   PlannedStep,
+  ReadinessItem,
   Side,
   StepAction,
 } from "../model/types";
-import { knownPhase, liveFacts, phaseAfter, planTransition, refreshedState, splitBrainAfter, tableStep, trustToRead } from "../planner";
+import { knownPhase, liveFacts, phaseAfter, planTransition, readinessOf, refreshedState, splitBrainAfter, tableStep, trustToRead } from "../planner";
 import { keepLag, replicationLag } from "../readings/lag";
 import { runTransition, WorkflowError, type ExecutedStep } from "./executor";
 import { lastTransitionOf, type LastTransition } from "./lastTransition";
-import { observeSystems, type ObservingClient } from "./observe";
+import { observeSystems, readinessOfSystems, type ObservingClient } from "./observe";
 import type { TenantStatusReader } from "./tenantPauses";
 
 /** What the resource declares, as the engine needs it (defaults applied). */
@@ -154,9 +155,19 @@ export class FailoverSession {
     };
   }
 
-  /** Reads the links (GET only; trust decides no plan: only the certificate step at `up` checks it) and plans. */
+  /**
+   * Reads both systems for a preview or a refresh (GET only): the links, what each system reports of its
+   * replication service, certificate trust both ways and the tenants' statuses, which readiness needs.
+   */
   async observe(clients: SessionClients<ObservingClient>): Promise<Observation> {
-    return observeSystems(clients, this.decl.link, { readTrust: false, readService: true, readTenants: this.decl.pausedTenants !== undefined });
+    return observeSystems(clients, this.decl.link, { readTrust: true, readService: true, readTenants: true });
+  }
+
+  /** Readiness of the link for the declared state, from `obs` and each system's role and certificates (kept per system). */
+  async readiness(clients: SessionClients<ObservingClient>, obs: Observation, plan?: Plan): Promise<ReadinessItem[]> {
+    const systems = await readinessOfSystems(clients, obs);
+    const options = this.options();
+    return readinessOf({ declared: this.decl.state, obs, opts: options, plan: plan ?? planTransition(this.decl.state, obs, options), systems, now: obs.now });
   }
 
   /** For preview: the plan from the live systems, what they look like, and what to keep. */

@@ -88,13 +88,21 @@ export function trustedOnly(list: readonly CertificateInfo[] | undefined): Certi
   return list?.filter((c) => c.id !== SERVER_CERTIFICATE_ID);
 }
 
+const trustLookups = new Map<string, Kept<boolean | "unknown">>();
+
+/** Whether `trusting` trusts a certificate, kept like the other facts (the lookup fetches candidates one by one). */
+export function trustKept(trusting: FactsClient, certificateDigest: string, lookup: () => Promise<boolean | "unknown">, now: () => number = Date.now): Promise<boolean | "unknown"> {
+  return kept(trustLookups, `${keyOf(trusting)} ${certificateDigest}`, now(), lookup);
+}
+
 /** Forgets what is kept of one system's certificates: its trusted list changed (an upload or a removal in this process). */
 export function forgetCertificateFacts(endpoint: string): void {
-  for (const key of [...certificates.keys()]) if (key.startsWith(`${endpoint} `)) certificates.delete(key);
+  for (const store of [certificates, trustLookups] as Map<string, unknown>[]) for (const key of [...store.keys()]) if (key.startsWith(`${endpoint} `)) store.delete(key);
 }
 
 /** Forgets every system's facts (tests: each test is a new provider process). */
 export function clearSystemFacts(): void {
   services.clear();
   certificates.clear();
+  trustLookups.clear();
 }

@@ -28,6 +28,7 @@ import {
   decodeLinkList,
   decodeService,
   decodeTenantStatus,
+  encodeBody,
   encodeLinkModification,
   encodeLinkSpec,
   extractPem,
@@ -99,6 +100,26 @@ export class MapiClient {
   async getService(): Promise<ReplicationService> {
     const res = await this.#ok("GET", "?verbose=true");
     return decodeService(this.#parse(res), res.ctx);
+  }
+
+  /** Changes replication service settings (`POST /mapi/services/replication` with a body: only the given fields change). */
+  async modifyService(change: Pick<ReplicationService, "enableDNSFailover" | "connectivityTimeoutSeconds" | "verification">): Promise<void> {
+    const { body, contentType } = encodeBody("replicationService", change, this.format);
+    await this.#ok("POST", "", { body, contentType });
+  }
+
+  /**
+   * Stops every link of this system (`POST …/replication?shutDownAllLinks=<reason>`, no body; hcp-workflows.md 3d):
+   * no replication or recovery until {@link reestablishAllLinks}. `reason`: 1 to 1024 characters.
+   */
+  async shutDownAllLinks(reason: string): Promise<void> {
+    if (typeof reason !== "string" || reason.length < 1 || reason.length > 1024) throw new MapiConfigError("reason", "must be 1 to 1024 characters");
+    await this.#ok("POST", `?shutDownAllLinks=${encodeURIComponent(reason)}`);
+  }
+
+  /** Returns each link to its state before the shutdown (`POST …/replication?reestablishAllLinks`, no body). */
+  async reestablishAllLinks(): Promise<void> {
+    await this.#ok("POST", "?reestablishAllLinks");
   }
 
   /** The system's software version (`X-HCP-SoftwareVersion`) from the last response, or a cheap GET. */

@@ -281,3 +281,32 @@ export interface PhaseLabels {
 
 /** Result of evaluating a check step against a fresh observation. */
 export type CheckResult = { passed: true; detail: string } | { passed: false; refusal: Refusal };
+
+/** One check of readiness: what decides whether the declared failover or recovery will work. */
+export interface ReadinessItem {
+  /** What is checked, and where: "role on hcp-a", "certificate expiry on hcp-b". */
+  check: string;
+  status: "pass" | "warn" | "fail";
+  detail: string;
+  wayForward?: string;
+  /** A fail the planned steps cannot get past: preview fails on it, as on a refusal. */
+  blocking?: true;
+}
+
+/** A certificate as a system lists it (or as its PEM says), for expiry. */
+export interface CertificateDates {
+  subjectDN: string;
+  expiresOn: string;
+  /** "server": the system's own replication server certificate; else the id of a trusted one. */
+  id: string;
+}
+
+/** What readiness reads of one system besides the link: the account's role and its certificates. */
+export interface SystemReadiness {
+  /** ADMINISTRATOR: the server certificate could be downloaded; MONITOR: that was refused with 403. */
+  role?: "ADMINISTRATOR" | "MONITOR";
+  /** Its own replication server certificate and the certificates it trusts, with their dates. */
+  certificates?: CertificateDates[];
+  /** What could not be read (no secrets). */
+  errors: string[];
+}

@@ -3,6 +3,7 @@
  * and the questions the layers above ask of the workflow tables. Pure: no IO.
  */
 export { planTransition, chooseWorkflow, plannedStep, stepLabel, readLink } from "./plan";
+export { readinessOf, readinessSummary, EXPIRY_WARNING_DAYS } from "./readiness";
 export {
   accessModes,
   declaredStatesOf,

@@ -83,6 +83,6 @@ export function toRecord(step: ExecutedStep): ExecutedStepRecord {
 
 /** The inputs of a stored resource (its outputs removed). */
 export function inputsOf(props: FailoverOutputs): FailoverInputs {
-  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, lastTransition: _t, ...inputs } = props;
+  const { activeSystem: _a, phase: _p, executedSteps: _e, primaryAccess: _pa, replicaAccess: _ra, splitBrain: _s, lastTransition: _t, readiness: _r, ...inputs } = props;
   return inputs;
 }

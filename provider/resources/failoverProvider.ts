@@ -6,13 +6,13 @@
 import { withReadAhead } from "../engine/readAhead";
 import { FailoverSession, SessionStopped, type LiveView } from "../engine/session";
 import { describeRefusal } from "../model/format";
-import type { LinkMemory, LinkPhase } from "../model/types";
-import { phasesReaching } from "../planner";
+import type { LinkMemory, LinkPhase, ReadinessItem } from "../model/types";
+import { phasesReaching, readinessSummary } from "../planner";
 import { linkTypeFailures } from "./failoverLinkRules";
 import { declarationOf, inputsOf, memoryOfInputs, memoryOfOutputs, toRecord, validateFailover } from "./failoverInputs";
 import { configureProviderCertificates } from "./providerCertificates";
 import type { FailoverInputs, FailoverOutputs } from "./replicationFailover";
-import { connectPair, progressLog } from "./runtime";
+import { connectPair, progressLog, warnLog } from "./runtime";
 import { sameConnection } from "./system";
 import { interruptibleWaits } from "./waits";
 import { isUnknown, partialStateError, providerKey, wireSafe } from "./wire";
@@ -32,12 +32,35 @@ function previewClients(inputs: FailoverInputs) {
 /** The view as outputs (the same names). */
 const outputsOf = (view: LiveView) => ({ ...view });
 
+/**
+ * Readiness found by this process's check, for the update that follows it (the engine runs them one after
+ * the other in one provider process): the outputs show what the preview of this `up` read.
+ */
+const readinessOfChecks = new Map<string, ReadinessItem[]>();
+const readinessKey = (i: FailoverInputs) => JSON.stringify([i.link, i.primary.endpoint, i.replica.endpoint, i.state]);
+
+/** Preview shows one line per link; a blocking fail fails it, as a refusal does. */
+function reportReadiness(inputs: FailoverInputs, items: ReadinessItem[]): string | undefined {
+  const summary = readinessSummary(items);
+  (items.some((i) => i.status !== "pass") ? warnLog : progressLog)(`ReplicationFailover ${inputs.link}`)(summary);
+  const blocking = items.find((i) => i.blocking);
+  return blocking && `Readiness: ${blocking.check}: ${blocking.detail}.${blocking.wayForward ? ` Way forward: ${blocking.wayForward}` : ""}`;
+}
+
 async function converge(id: string, inputs: FailoverInputs, previous?: FailoverOutputs): Promise<FailoverOutputs> {
   const session = sessionFor(inputs, memoryOfOutputs(previous, inputs));
   try {
     const done = await session.converge(connectPair(inputs.primary, inputs.replica));
     const lastTransition = done.lastTransition ?? previous?.lastTransition;
-    return { ...inputs, ...outputsOf(done.view), executedSteps: done.executed.map(toRecord), splitBrain: done.splitBrain, ...(lastTransition ? { lastTransition } : {}) };
+    const readiness = readinessOfChecks.get(readinessKey(inputs)) ?? previous?.readiness;
+    return {
+      ...inputs,
+      ...outputsOf(done.view),
+      executedSteps: done.executed.map(toRecord),
+      splitBrain: done.splitBrain,
+      ...(lastTransition ? { lastTransition } : {}),
+      ...(readiness ? { readiness } : {}),
+    };
   } catch (err) {
     if (!(err instanceof SessionStopped)) throw err;
     const { view, executed, splitBrain } = err.partial;
@@ -72,6 +95,10 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     // A refusal fails preview (and up, before anything runs), so a CI gate on preview holds. A refusal
     // that only waits for the systems to be in contact again does not: `up` would wait it out.
     if (!plan.ok && !plan.refusal.waitable) return { failures: [{ property: "state", reason: `Refused: ${describeRefusal(plan.refusal)}` }] };
+    const readiness = await session.readiness(previewClients(inputs), obs, plan);
+    readinessOfChecks.set(readinessKey(inputs), readiness);
+    const blocked = reportReadiness(inputs, readiness);
+    if (blocked) return { failures: [{ property: "state", reason: blocked }] };
     // Check sees only these inputs next time, not what `up` achieved: remember the phase the systems are in
     // once this plan has run. If `up` stops short, diff (which sees its outputs) makes the next `up` go on.
     return {
@@ -112,12 +139,15 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async read(id, props) {
     if (!props) throw new Error(`ReplicationFailover ${id}: nothing is known about this resource; import is not supported`);
     const session = sessionFor(props, memoryOfOutputs(props, props));
-    const { view, observedState, lag } = session.refresh(await session.observe(connectPair(props.primary, props.replica)));
+    const clients = connectPair(props.primary, props.replica);
+    const obs = await session.observe(clients);
+    const { view, observedState, lag } = session.refresh(obs);
+    const readiness = await session.readiness(clients, obs);
     if (observedState !== props.state) {
       progressLog(`ReplicationFailover ${props.link}`)(`the systems are ${view.phase}, but state was "${props.state}": changed outside this stack`);
     }
     // Reporting the observed state as the input makes refresh show the out-of-band change as drift.
-    const outputs: FailoverOutputs = { ...props, ...outputsOf(view), state: observedState };
+    const outputs: FailoverOutputs = { ...props, ...outputsOf(view), state: observedState, readiness };
     const inputs = { ...inputsOf(props), state: observedState, lastKnownPhase: view.lastKnownPhase, splitBrainSuspected: view.splitBrainSuspected, lastKnownLag: lag };
     return { id, props: outputs, inputs: inputs as FailoverOutputs }; // ReadResult types inputs as Outputs
   },

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HcpResource } from "./hcpResource";
 import shim = require("./shims/failover");
 import { HcpSystem, SystemConnection } from "./system";
-import type { LagReading } from "../model/types";
+import type { LagReading, ReadinessItem } from "../model/types";
 import type { LastTransition } from "../engine/lastTransition";
 import { SiteProvider } from "./siteProvider";
 import { systemInput } from "./systemInput";
@@ -122,6 +122,8 @@ export interface FailoverOutputs extends FailoverInputs {
   splitBrain: boolean;
   /** What the last transition cost: start, end, seconds (RTO) and the data behind when it began (RPO exposure). */
   lastTransition?: LastTransition;
+  /** Whether the failover or recovery will work, from what the systems report (the last preview, up or refresh). */
+  readiness?: ReadinessItem[];
 }
 
 /** Both sides as inputs; under a SiteProvider each names its CA certificate by digest. */
@@ -145,6 +147,8 @@ export class ReplicationFailover extends HcpResource {
   declare readonly splitBrain: pulumi.Output<boolean>;
   /** What the last transition cost: from, to, startedAt, finishedAt, seconds (RTO), dataBehindAtStart (RPO exposure). */
   declare readonly lastTransition: pulumi.Output<LastTransition | undefined>;
+  /** Whether the failover or recovery will work: `[{ check, status: pass|warn|fail, detail, wayForward? }]`. */
+  declare readonly readiness: pulumi.Output<ReadinessItem[]>;
 
   constructor(name: string, args: ReplicationFailoverArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -163,6 +167,7 @@ export class ReplicationFailover extends HcpResource {
         splitBrain: undefined,
         observedPhase: undefined,
         lastTransition: undefined,
+        readiness: undefined,
       }),
       opts,
     );
