@@ -46,6 +46,11 @@ export interface ObserveOptions {
   readTenants?: boolean;
   /** Read what each system that answers reports of its replication service (status, DNS failover); kept per system (systemFacts.ts). */
   readService?: boolean;
+  /**
+   * Read trust live, not from what this process kept of it (systemFacts.ts): for the steps of an `up`, whose
+   * certificate step is the documented check before restore and recovery.
+   */
+  liveTrust?: boolean;
 }
 
 /** Trust not read. */
@@ -89,8 +94,12 @@ async function readLink(client: ObservingClient, linkName: string): Promise<Side
 }
 
 /** The server certificate and trusted list of a side that answered (each undefined when unreadable). */
-async function readTrustOf(client: ObservingClient, side: SideObservation): Promise<SideRead> {
+async function readTrustOf(client: ObservingClient, side: SideObservation, live = false): Promise<SideRead> {
   if (!side.reachable) return { side };
+  if (live) {
+    const [serverPem, trusted] = await Promise.allSettled([client.getServerCertificate(), client.listCertificates()]);
+    return { side, ...(serverPem.status === "fulfilled" ? { serverPem: serverPem.value } : {}), ...(trusted.status === "fulfilled" ? { trusted: trusted.value } : {}) };
+  }
   const facts: CertificateFacts = await certificateFacts(factsClient(client));
   return { side, ...(facts.serverPem ? { serverPem: facts.serverPem } : {}), ...(facts.certificates ? { trusted: facts.certificates } : {}) };
 }
@@ -161,9 +170,14 @@ async function trusts(
   trusting: SideRead,
   client: ObservingClient,
   certificatePem: string | undefined,
+  live = false,
 ): Promise<boolean | "unknown"> {
   if (!trusting.side.reachable || !trusting.trusted || !certificatePem) return "unknown";
   const list = trusting.trusted;
+  if (live) {
+    const lookup = await findTrustedCertificate(client, certificatePem, list);
+    return lookup.found ? true : lookup.unreadable ? "unknown" : false;
+  }
   const digest = createHash("sha256").update(certificatePem.replace(/\r\n/g, "\n").trim()).digest("hex");
   return trustKept(factsClient(client), digest, async () => {
     const lookup = await findTrustedCertificate(client, certificatePem, list);
@@ -198,11 +212,11 @@ export async function observeSystems(
   const wanted = options.readTrust ?? true;
   const readTrust = typeof wanted === "function" ? wanted({ primary: primaryLink, replica: replicaLink }) : wanted;
   const [primary, replica] = readTrust
-    ? await Promise.all([readTrustOf(clients.primary, primaryLink), readTrustOf(clients.replica, replicaLink)])
+    ? await Promise.all([readTrustOf(clients.primary, primaryLink, options.liveTrust), readTrustOf(clients.replica, replicaLink, options.liveTrust)])
     : [{ side: primaryLink }, { side: replicaLink }];
   const [primaryTrustsReplica, replicaTrustsPrimary] = await Promise.all([
-    trusts(primary, clients.primary, replica.serverPem),
-    trusts(replica, clients.replica, primary.serverPem),
+    trusts(primary, clients.primary, replica.serverPem, options.liveTrust),
+    trusts(replica, clients.replica, primary.serverPem, options.liveTrust),
   ]);
   if (options.readService) {
     await Promise.all(

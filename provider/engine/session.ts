@@ -278,6 +278,7 @@ class Convergence {
       readTrust: (links) => trustToRead(this.decl.state, links, options),
       replicaFirst: purpose === "poll",
       readService: purpose !== "poll",
+      liveTrust: true,
       readTenants: this.decl.pausedTenants !== undefined && purpose !== "poll",
     });
     this.first ??= obs;

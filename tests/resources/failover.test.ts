@@ -3,6 +3,7 @@
  * primary down (split brain), the refusal to recover onto an unreachable primary, recovery in two
  * declared stages, and refresh after an out-of-band failover.
  */
+import { clearSystemFacts } from "../../provider/engine/systemFacts";
 import { provider } from "../../provider/resources/failoverProvider";
 import type { FailoverInputs, FailoverOutputs } from "../../provider/resources/replicationFailover";
 import {
@@ -45,8 +46,10 @@ test("live state matches the declaration: empty plan, no diff, nothing sent", as
   const preview = await d.preview(declare("replicating"));
   expect(preview.checked.plannedSteps).toEqual([]);
   expect(preview.diff?.changes).toBe(false);
-  // With HCP's DNS failover on, the plan has no client-redirect steps.
-  const dns = await d.preview(declare("failedOver", { dnsFailover: true }));
+  // With HCP's DNS failover on (as the replica reports it), the plan has no client-redirect steps.
+  await t.env.mapi(REPLICA).modifyService({ enableDNSFailover: true });
+  clearSystemFacts(); // a new run sees the change (what a system reports of itself is kept 15 s per process)
+  const dns = await d.preview(declare("failedOver"));
   // Both systems answer: a planned switchover, which waits for the replica before step 1; the plan ends
   // with what the replica lacks (nothing here).
   const [document, step1] = plan9(1);
@@ -57,7 +60,8 @@ test("live state matches the declaration: empty plan, no diff, nothing sent", as
     step1,
     "Data behind: hcp-b is 0 objects, 0 bytes, 0 s behind hcp-a (read now)",
   ]);
-  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 0 });
+  // Nothing sent by the previews: the one change is the test's own DNS setting.
+  expect(await changing(t.env.sc)).toEqual({ [PRIMARY]: 0, [REPLICA]: 1 });
 });
 
 test("failover with the primary down (split brain), recovery refused while it is down, then failedOver -> recovering -> replicating", async () => {
