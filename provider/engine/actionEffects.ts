@@ -55,7 +55,7 @@ export function runActionStep(host: ActionHost, step: PlannedStep, started: numb
 
 /** A refusal of `action` that HCP documents as temporary, if `err` is one. */
 export function notYetAvailable(action: StepAction, err: unknown): { message: string; why: string } | undefined {
-  const rule = action === "pauseTenant" ? undefined : NOT_YET_AVAILABLE_REFUSALS[action];
+  const rule = (NOT_YET_AVAILABLE_REFUSALS as Readonly<Partial<Record<string, { status: number; message: RegExp; why: string }>>>)[action];
   const e = err as { status?: unknown; hcpErrorMessage?: unknown };
   if (!rule || e?.status !== rule.status || typeof e.hcpErrorMessage !== "string") return undefined;
   return rule.message.test(e.hcpErrorMessage) ? { message: e.hcpErrorMessage, why: rule.why } : undefined;

@@ -456,7 +456,8 @@ class Transition {
       if (!inPlan(plan, step)) {
         req.log(`${stepRef(step)} done after ${formatDuration(this.now() - started)}: link ${req.options.linkName} is now ${plan.phase}`);
         this.record(step, "done", started);
-        return plan;
+        // A poll reads only what the wait needs: the steps after it are planned on a full reading.
+        return await this.refresh(undefined);
       }
     }
   }

@@ -3,7 +3,7 @@
  * software version, and whether each side trusts the other's current replication server certificate.
  * A side that cannot be read is reported as `reachable: false` with the error text (no secrets).
  */
-import { hasReplicationMapi, REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
+import { hasReplicationMapi, RECOVERY_SCHEDULE_SIDE, REPLICA_MESSAGES_IN_CONTACT, SERVER_CERTIFICATE_ID } from "../mapi/assumptions";
 import type { MapiClient } from "../mapi/client";
 import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
@@ -19,7 +19,7 @@ export type ObservingClient = Pick<
   MapiClient,
   "getLink" | "softwareVersion" | "getServerCertificate" | "listCertificates" | "getCertificate"
 > &
-  Partial<Pick<MapiClient, "serverNow" | "getLinkContent" | "getTenantStatus" | "getService" | "endpoint" | "account">>;
+  Partial<Pick<MapiClient, "serverNow" | "getLinkContent" | "getTenantStatus" | "getService" | "getSchedule" | "endpoint" | "account">>;
 
 export interface ObserveOptions {
   /**
@@ -51,6 +51,8 @@ export interface ObserveOptions {
    * certificate step is the documented check before restore and recovery.
    */
   liveTrust?: boolean;
+  /** Read the link's schedule override on the replica (it runs data recovery): where a recovery performance level is declared. */
+  readSchedule?: boolean;
 }
 
 /** Trust not read. */
@@ -228,6 +230,7 @@ export async function observeSystems(
       }),
     );
   }
+  const schedule = options.readSchedule ? await readSchedule(clients.replica, linkName, replica.side) : undefined;
   const tenants = options.readTenants ? await readTenants(clients, linkName, { primary: primary.side, replica: replica.side }) : undefined;
   return {
     primary: primary.side,
@@ -235,7 +238,19 @@ export async function observeSystems(
     trust: { primaryTrustsReplica, replicaTrustsPrimary },
     now: (options.now ?? (() => systemNow(clients, replica.side, primary.side) ?? Date.now()))(),
     ...(tenants ? { tenants } : {}),
+    ...(schedule ? { schedule } : {}),
   };
+}
+
+/** The override that governs the link, read on the replica (its `remote` side, RECOVERY_SCHEDULE_SIDE); NONE when none is set. */
+async function readSchedule(client: ObservingClient, linkName: string, side: SideObservation): Promise<Observation["schedule"]> {
+  if (!side.reachable || !side.link || !client.getSchedule) return undefined;
+  try {
+    const view = await client.getSchedule(linkName);
+    return { on: "replica", override: view[RECOVERY_SCHEDULE_SIDE]?.scheduleOverride ?? "NONE" };
+  } catch {
+    return undefined; // unread: no schedule step is planned
+  }
 }
 
 /** Each tenant's replication status on the first system (primary first) that answers with the link. */

@@ -91,6 +91,7 @@ export function withReadAhead(client: ObservingClient, connection: Connection, n
     ...(client.endpoint !== undefined ? { endpoint: client.endpoint } : {}),
     ...(client.account !== undefined ? { account: client.account } : {}),
     ...(client.getService ? { getService: () => client.getService!() } : {}),
+    ...(client.getSchedule ? { getSchedule: (name: string) => client.getSchedule!(name) } : {}),
     ...(client.getLinkContent ? { getLinkContent: (name: string) => client.getLinkContent!(name) } : {}),
     ...(client.getTenantStatus ? { getTenantStatus: (name: string, tenant: string) => client.getTenantStatus!(name, tenant) } : {}),
   };

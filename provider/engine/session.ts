@@ -5,7 +5,8 @@
  * the last phase known, the split brain, the lag kept), the split brain that an action begins or ends as
  * its table row says, and the record of what the transition cost. It knows nothing of Pulumi.
  */
-import { STATUS_MESSAGES } from "../mapi/assumptions";
+import { RECOVERY_SCHEDULE_SIDE, STATUS_MESSAGES } from "../mapi/assumptions";
+import type { ScheduleOverride } from "../mapi/types";
 import type { MapiClient } from "../mapi/client";
 import { describeRefusal, formatPlan } from "../model/format";
 import type {
@@ -47,12 +48,14 @@ export interface FailoverDeclaration {
   acceptDataLossReason?: string;
   /** The tenants declared paused on the link; undefined: the tenants are not managed. */
   pausedTenants?: readonly string[];
+  /** The performance level data recovery runs at; undefined: the link's schedule is left as it is. */
+  recoveryPerformanceLevel?: string;
   /** MAPI endpoints, named in what a person is asked to do (console address). */
   endpoints: { primary: string; replica: string };
 }
 
 /** The clients a session reads (and, converging, acts) through. */
-export type SessionClient = ObservingClient & Pick<MapiClient, "runLinkAction" | "setTenantPaused" | "getLinkContent" | "getTenantStatus">;
+export type SessionClient = ObservingClient & Pick<MapiClient, "runLinkAction" | "setTenantPaused" | "setScheduleOverride" | "getLinkContent" | "getTenantStatus">;
 export interface SessionClients<C = SessionClient> {
   primary: C;
   replica: C;
@@ -90,6 +93,8 @@ export interface Preview {
   rememberedPhase?: LinkPhase;
   /** The lag to keep: read while the link replicates and the primary answers, else the one kept before. */
   lag?: LagReading;
+  /** The schedule override to put back after data recovery (recoveryPerformanceLevel). */
+  scheduleFound?: string;
 }
 
 /** What converging did. */
@@ -112,12 +117,13 @@ export class SessionStopped extends Error {
 }
 
 /** A memory record from stored values, keeping only a phase the tables know. */
-export function memoryFrom(stored: { lastKnownPhase?: string; splitBrain?: boolean; lag?: LagReading }): LinkMemory {
+export function memoryFrom(stored: { lastKnownPhase?: string; splitBrain?: boolean; lag?: LagReading; scheduleFound?: string }): LinkMemory {
   const lastKnownPhase = knownPhase(stored.lastKnownPhase);
   return {
     ...(lastKnownPhase ? { lastKnownPhase } : {}),
     ...(stored.splitBrain ? { splitBrain: true } : {}),
     ...(stored.lag ? { lag: stored.lag } : {}),
+    ...(stored.scheduleFound !== undefined ? { scheduleFound: stored.scheduleFound } : {}),
   };
 }
 
@@ -152,7 +158,13 @@ export class FailoverSession {
       acceptDataLoss: d.acceptDataLoss,
       ...(d.acceptDataLossReason !== undefined ? { acceptDataLossReason: d.acceptDataLossReason } : {}),
       ...(d.pausedTenants !== undefined ? { pausedTenants: d.pausedTenants } : {}),
+      ...(d.recoveryPerformanceLevel !== undefined ? { recoveryPerformanceLevel: d.recoveryPerformanceLevel } : {}),
     };
+  }
+
+  /** Whether the schedule is read: a recovery performance level is declared, or one found is still to be put back. */
+  private readsSchedule(): boolean {
+    return this.decl.recoveryPerformanceLevel !== undefined || this.memory.scheduleFound !== undefined;
   }
 
   /**
@@ -160,7 +172,7 @@ export class FailoverSession {
    * replication service, certificate trust both ways and the tenants' statuses, which readiness needs.
    */
   async observe(clients: SessionClients<ObservingClient>): Promise<Observation> {
-    return observeSystems(clients, this.decl.link, { readTrust: true, readService: true, readTenants: true });
+    return observeSystems(clients, this.decl.link, { readTrust: true, readService: true, readTenants: true, readSchedule: this.readsSchedule() });
   }
 
   /** Readiness of the link for the declared state, from `obs` and each system's role and certificates (kept per system). */
@@ -176,7 +188,8 @@ export class FailoverSession {
     const view = this.view(plan, obs, this.options());
     const rememberedPhase = plan.ok && plan.steps.length > 0 ? phaseAfter(plan, this.decl.state) : view.lastKnownPhase;
     const lag = this.lagToKeep(plan, obs);
-    return { plan, view, ...(rememberedPhase ? { rememberedPhase } : {}), ...(lag ? { lag } : {}) };
+    const scheduleFound = this.scheduleToKeep(plan, obs);
+    return { plan, view, ...(rememberedPhase ? { rememberedPhase } : {}), ...(lag ? { lag } : {}), ...(scheduleFound ? { scheduleFound } : {}) };
   }
 
   /** For refresh: what the systems show, and the declared state their phase corresponds to. */
@@ -207,6 +220,18 @@ export class FailoverSession {
       ...(lastKnownPhase ? { lastKnownPhase } : {}),
       splitBrainSuspected: splitBrainAfter(plan, obs, this.decl.state, options),
     };
+  }
+
+  /**
+   * The schedule override to put back after data recovery: the one kept, else the one read when the plan
+   * raises it; forgotten once the link replicates again at it.
+   */
+  private scheduleToKeep(plan: Plan, obs: Observation): string | undefined {
+    const kept = this.memory.scheduleFound;
+    const now = obs.schedule?.override;
+    if (kept !== undefined) return plan.ok && plan.steps.length === 0 && now === kept ? undefined : kept;
+    const raises = plan.ok && plan.steps.some((s) => tableStep(s).each === "recoveryScheduleToSet");
+    return raises ? now : undefined;
   }
 
   /** A dead primary's lag is what it was when last seen: a new reading only while the link replicates. */
@@ -279,6 +304,7 @@ class Convergence {
       replicaFirst: purpose === "poll",
       readService: purpose !== "poll",
       liveTrust: true,
+      readSchedule: purpose !== "poll" && (this.decl.recoveryPerformanceLevel !== undefined || this.memory.scheduleFound !== undefined),
       readTenants: this.decl.pausedTenants !== undefined && purpose !== "poll",
     });
     this.first ??= obs;
@@ -299,6 +325,10 @@ class Convergence {
     const client = this.clients[side];
     if (action === "pauseTenant" || action === "resumeTenant") {
       await client.setTenantPaused(this.decl.link, step.item ?? "", action === "pauseTenant");
+      return;
+    }
+    if (action === "setScheduleOverride") {
+      await client.setScheduleOverride(this.decl.link, RECOVERY_SCHEDULE_SIDE, step.item as ScheduleOverride);
       return;
     }
     const effect = tableStep(step).splitBrain;

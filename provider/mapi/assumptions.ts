@@ -367,6 +367,14 @@ export function editionOf(a: string | undefined, b: string | undefined): "9.x" |
   return "9.x";
 }
 
+/**
+ * Which side of the schedule the provider sets for data recovery (recoveryPerformanceLevel), on the replica
+ * that runs it: the documentation allows only `remote` on an inbound link (hcp-workflows.md 5, "schedule"),
+ * and does not say which schedule governs the data recovery sends; read here as that one, the link's
+ * (the primary's) schedule, in both directions (assumed; the simulator plays it).
+ */
+export const RECOVERY_SCHEDULE_SIDE = "remote";
+
 /** The first release with the replication Management API (hcp-workflows.md 5: "7.0 introduced … MAPI replication"). */
 export const REPLICATION_MAPI_FROM_RELEASE = 7;
 

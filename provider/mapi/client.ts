@@ -13,9 +13,11 @@ import type {
   LinkCandidates,
   LinkContent,
   LinkModification,
+  LinkScheduleView,
   LinkSpec,
   LinkView,
   ReplicationService,
+  ScheduleOverride,
   TenantReplicationStatus,
   WireFormat,
 } from "./types";
@@ -26,6 +28,7 @@ import {
   decodeLinkCandidates,
   decodeLinkContent,
   decodeLinkList,
+  decodeSchedule,
   decodeService,
   decodeTenantStatus,
   encodeBody,
@@ -247,6 +250,21 @@ export class MapiClient {
   async getTenantStatus(link: string, tenant: string): Promise<TenantReplicationStatus> {
     const res = await this.#ok("GET", `/links/${seg(link)}/content/tenants/${seg(tenant)}`);
     return decodeTenantStatus(this.#parse(res), res.ctx);
+  }
+
+  /** A link's schedule overrides (`GET links/<l>/schedule`). */
+  async getSchedule(link: string): Promise<LinkScheduleView> {
+    const res = await this.#ok("GET", `/links/${seg(link)}/schedule`);
+    return decodeSchedule(this.#parse(res), res.ctx);
+  }
+
+  /**
+   * Sets one side's performance level override (`POST links/<l>/schedule`, only that side changes;
+   * hcp-workflows.md 5: `local` is invalid for an inbound link, `remote` for an outbound one).
+   */
+  async setScheduleOverride(link: string, side: "local" | "remote", override: ScheduleOverride): Promise<void> {
+    const { body, contentType } = encodeBody("schedule", { [side]: { scheduleOverride: override } }, this.format);
+    await this.#ok("POST", `/links/${seg(link)}/schedule`, { body, contentType });
   }
 
   /**

@@ -175,5 +175,15 @@ export interface ReplicationService {
   status?: "ENABLED" | "SHUTDOWN";
 }
 
+/** A link's performance level override (hcp-workflows.md 5, "schedule"); NONE removes an override. */
+export type ScheduleOverride = "LOW" | "MEDIUM" | "HIGH" | "CUSTOM" | "NONE";
+export const SCHEDULE_OVERRIDES: readonly ScheduleOverride[] = ["LOW", "MEDIUM", "HIGH", "CUSTOM", "NONE"];
+
+/** `links/<l>/schedule`: each side's override (the transitions are not read here). */
+export interface LinkScheduleView {
+  local?: { scheduleOverride?: ScheduleOverride };
+  remote?: { scheduleOverride?: ScheduleOverride };
+}
+
 /** Request and response body format. JSON is the default; XML is HCP's own default and fully supported. */
 export type WireFormat = "json" | "xml";

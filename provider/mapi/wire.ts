@@ -19,11 +19,13 @@ import type {
   LinkSpec,
   LinkStatistics,
   LinkType,
+  LinkScheduleView,
   LinkView,
   ReplicationService,
   TenantReplicationStatus,
   WireFormat,
 } from "./types";
+import { SCHEDULE_OVERRIDES } from "./types";
 
 /** Where a body came from, for error messages. */
 export interface WireContext {
@@ -358,6 +360,15 @@ export function decodeTenantStatus(parsed: ParsedBody, ctx: WireContext): Tenant
     objectsPendingRemote: r.num("objectsPendingRemote"),
     bytesPendingRemote: r.num("bytesPendingRemote"),
   });
+}
+
+export function decodeSchedule(parsed: ParsedBody, ctx: WireContext): LinkScheduleView {
+  const r = new FieldReader(rootObject(parsed, "schedule", ctx, true), "schedule", ctx);
+  const side = (name: "local" | "remote") => {
+    const s = r.obj(name);
+    return s ? defined({ scheduleOverride: s.oneOf("scheduleOverride", SCHEDULE_OVERRIDES) }) : undefined;
+  };
+  return defined({ local: side("local"), remote: side("remote") });
 }
 
 function networkNames(r: FieldReader): string[] | undefined {

@@ -10,10 +10,13 @@ export type { LinkAction, LinkView, TenantReplicationState };
 export type TenantAction = "pauseTenant" | "resumeTenant";
 
 /** What an action step sends: a link action, or an action on one tenant of the link (the step's item). */
-export type StepAction = LinkAction | TenantAction;
+/** An action that sets the link's schedule override (its performance level) to the step's item. */
+export type ScheduleAction = "setScheduleOverride";
+
+export type StepAction = LinkAction | TenantAction | ScheduleAction;
 
 /** Where a table step's items come from (readings/items.ts); a step with items is planned once per item. */
-export type ItemSource = "tenantsToPause" | "tenantsToResume" | "autoPausedTenantsToResume";
+export type ItemSource = "tenantsToPause" | "tenantsToResume" | "autoPausedTenantsToResume" | "recoveryScheduleToSet" | "scheduleToPutBack";
 
 /** One system of a link, by its role in the link. */
 export type Side = "primary" | "replica";
@@ -73,6 +76,8 @@ export interface Observation {
   now: number;
   /** The replication status of each tenant of the link, where it was read (only when the tenants are declared). */
   tenants?: { on: Side; statuses: Readonly<Record<string, TenantReplicationState>> };
+  /** The schedule override that governs the link, as read on `on` (only when a recovery performance level is declared). */
+  schedule?: { on: Side; override: string };
 }
 
 /** One reading of the replication lag primary -> replica. */
@@ -97,6 +102,8 @@ export interface LinkMemory {
   splitBrain?: boolean;
   /** The last lag primary -> replica read while the primary answered (what a failover leaves behind). */
   lag?: LagReading;
+  /** The schedule override found before data recovery raised it (recoveryPerformanceLevel), to put back after. */
+  scheduleFound?: string;
 }
 
 /** The editions whose tables the plan numbers by (see `editionOf` in provider/mapi/assumptions.ts). */
@@ -181,6 +188,8 @@ export interface PlanOptions {
   acceptDataLossReason?: string;
   /** The tenants whose replication is declared paused on the link; undefined: the tenants are not managed. */
   pausedTenants?: readonly string[];
+  /** The performance level data recovery runs at (the link's schedule override), put back afterwards. */
+  recoveryPerformanceLevel?: string;
 }
 
 export interface PlannedStep {

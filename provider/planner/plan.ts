@@ -87,12 +87,18 @@ export function chooseWorkflow(declared: DeclaredState, ctx: ReadingContext, mod
   return fits ?? candidates[0];
 }
 
+function rowIndex(workflow: Workflow, id: string): number {
+  const index = workflow.steps.findIndex((s) => s.id === id);
+  if (index < 0) throw new RangeError(`workflow ${workflow.id} has no row ${id}`);
+  return index;
+}
+
 /** The steps of `workflow` from the observed phase to `declared` that apply now, or a refusal. */
 function walk(workflow: Workflow, ctx: PlanContext): PlannedStep[] | Refusal {
   const route = workflow.routes[ctx.declared];
   if (!route) throw new RangeError(`workflow ${workflow.id} has no route to "${ctx.declared}"`);
   const phase = routePhaseOf(workflow, ctx);
-  if (route.reachedIn.includes(phase)) return [];
+  if (route.reachedIn.includes(phase)) return (route.settles ?? []).flatMap((id) => planRow(workflow, rowIndex(workflow, id), ctx));
   const entry = route.from[phase];
   if (entry === undefined) return workflow.noRoute(ctx, phase);
   const start = workflow.steps.findIndex((s) => s.id === entry);

@@ -19,6 +19,16 @@ const SOURCES: Readonly<Record<ItemSource, (obs: Observation, opts: PlanOptions)
   tenantsToPause: (obs, opts) => tenantsWith(obs, "REPLICATING", true, opts),
   tenantsToResume: (obs, opts) => tenantsWith(obs, "PAUSED", false, opts),
   autoPausedTenantsToResume: (obs, opts) => tenantsWith(obs, "AUTO_PAUSED", false, opts),
+  // The declared recovery level, unless the link already runs at it.
+  recoveryScheduleToSet: (obs, opts) => {
+    const level = opts.recoveryPerformanceLevel;
+    return level !== undefined && obs.schedule && obs.schedule.override !== level ? [level] : [];
+  },
+  // The override found before the recovery raised it, unless the link runs at it again.
+  scheduleToPutBack: (obs, opts) => {
+    const found = opts.memory?.scheduleFound;
+    return found !== undefined && obs.schedule && obs.schedule.override !== found ? [found] : [];
+  },
 };
 
 export function itemsOf(source: ItemSource, obs: Observation, opts: PlanOptions): string[] {

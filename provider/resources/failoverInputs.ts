@@ -6,7 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ExecutedStep } from "../engine/executor";
 import { memoryFrom, type FailoverDeclaration } from "../engine/session";
 import type { LinkMemory } from "../model/types";
-import { failoverStates, failOverTargets, type ExecutedStepRecord, type FailoverInputs, type FailoverOutputs } from "./replicationFailover";
+import { failoverStates, failOverTargets, recoveryPerformanceLevels, type ExecutedStepRecord, type FailoverInputs, type FailoverOutputs } from "./replicationFailover";
 import { Checks } from "./validate";
 
 const DEFAULTS = { completeRecoveryWhenBehindSeconds: 300, waitTimeoutSeconds: 3600, pollIntervalSeconds: 15, maxDataLossSeconds: 0 };
@@ -26,6 +26,7 @@ export function validateFailover(news: FailoverInputs): dynamic.CheckFailure[] {
   c.integerInRange("maxDataLossSeconds", news.maxDataLossSeconds, 0, 7 * 86400);
   c.boolean("acceptDataLoss", news.acceptDataLoss);
   c.nameList("pausedTenants", news.pausedTenants, 64);
+  c.oneOf("recoveryPerformanceLevel", news.recoveryPerformanceLevel, recoveryPerformanceLevels, false);
   const reason = news.acceptDataLossReason;
   if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "" || reason.length > 500)) {
     c.fail("acceptDataLossReason", `acceptDataLossReason must be a text of 1 to 500 characters saying why data may be left behind; got ${JSON.stringify(reason)}`);
@@ -53,19 +54,20 @@ export function declarationOf(inputs: FailoverInputs): FailoverDeclaration {
     acceptDataLoss: inputs.acceptDataLoss === true,
     ...(inputs.acceptDataLossReason !== undefined ? { acceptDataLossReason: inputs.acceptDataLossReason } : {}),
     ...(inputs.pausedTenants !== undefined ? { pausedTenants: inputs.pausedTenants } : {}),
+    ...(inputs.recoveryPerformanceLevel !== undefined ? { recoveryPerformanceLevel: inputs.recoveryPerformanceLevel } : {}),
     endpoints: { primary: inputs.primary.endpoint, replica: inputs.replica.endpoint },
   };
 }
 
 /** What check remembers in its inputs (it sees only the old inputs next time). */
 export function memoryOfInputs(inputs: FailoverInputs | undefined): LinkMemory {
-  return memoryFrom({ lastKnownPhase: inputs?.lastKnownPhase, splitBrain: inputs?.splitBrainSuspected === true, lag: inputs?.lastKnownLag });
+  return memoryFrom({ lastKnownPhase: inputs?.lastKnownPhase, splitBrain: inputs?.splitBrainSuspected === true, lag: inputs?.lastKnownLag, scheduleFound: inputs?.keptScheduleOverride });
 }
 
 /** What the last run's outputs say, and the lag check kept: the outputs are the truth of that run. */
 export function memoryOfOutputs(outputs: FailoverOutputs | undefined, inputs: FailoverInputs): LinkMemory {
   const phase = outputs ? (outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase) : undefined;
-  return memoryFrom({ lastKnownPhase: phase, splitBrain: outputs?.splitBrain, lag: inputs.lastKnownLag });
+  return memoryFrom({ lastKnownPhase: phase, splitBrain: outputs?.splitBrain, lag: inputs.lastKnownLag, scheduleFound: inputs.keptScheduleOverride });
 }
 
 /** A step the executor handled, as executedSteps records it. */

@@ -91,7 +91,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     const obs = await session.observe(previewClients(inputs));
     const broken = linkTypeFailures(inputs, obs);
     if (broken.length > 0) return { failures: broken };
-    const { plan, view, rememberedPhase, lag } = session.preview(obs);
+    const { plan, view, rememberedPhase, lag, scheduleFound } = session.preview(obs);
     // A refusal fails preview (and up, before anything runs), so a CI gate on preview holds. A refusal
     // that only waits for the systems to be in contact again does not: `up` would wait it out.
     if (!plan.ok && !plan.refusal.waitable) return { failures: [{ property: "state", reason: `Refused: ${describeRefusal(plan.refusal)}` }] };
@@ -109,6 +109,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
         ...(rememberedPhase ? { lastKnownPhase: rememberedPhase } : {}),
         splitBrainSuspected: view.splitBrainSuspected,
         ...(lag ? { lastKnownLag: lag } : {}),
+        ...(scheduleFound !== undefined ? { keptScheduleOverride: scheduleFound } : {}),
       },
     };
   },
@@ -118,7 +119,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
     // The last `up` stopped before the declared state was reached: the next one goes on from there.
     if (olds.phase !== undefined && !phasesReaching(news.state).includes(olds.phase as LinkPhase)) changed.push("phase");
-    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds", "pausedTenants"] as const) {
+    for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds", "pausedTenants", "recoveryPerformanceLevel"] as const) {
       if (JSON.stringify(olds[key]) !== JSON.stringify(news[key])) changed.push(key);
     }
     for (const side of ["primary", "replica"] as const) {

@@ -63,7 +63,15 @@ export interface ReplicationFailoverArgs {
    * that serves, once `state` is reached. Omitted: tenants are left as they are.
    */
   pausedTenants?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Run data recovery at this performance level: the link's schedule override is set to it before step 6
+   * (9.x numbering) and the override found is put back once recovery finishes (hcp-workflows.md 5, "schedule").
+   */
+  recoveryPerformanceLevel?: pulumi.Input<RecoveryPerformanceLevel>;
 }
+
+export type RecoveryPerformanceLevel = "LOW" | "MEDIUM" | "HIGH" | "CUSTOM";
+export const recoveryPerformanceLevels: readonly RecoveryPerformanceLevel[] = ["LOW", "MEDIUM", "HIGH", "CUSTOM"];
 
 /** What the provider methods receive once Pulumi has resolved the inputs. */
 export interface FailoverInputs {
@@ -80,6 +88,9 @@ export interface FailoverInputs {
   acceptDataLoss?: boolean;
   acceptDataLossReason?: string;
   pausedTenants?: string[];
+  recoveryPerformanceLevel?: RecoveryPerformanceLevel;
+  /** Kept by check between runs: the schedule override found before recovery raised it, to put back. */
+  keptScheduleOverride?: string;
   /** Filled in by check from the live systems: the steps `up` will run. */
   plannedSteps?: string[];
   /** Filled in by check: the phase observed during preview. */

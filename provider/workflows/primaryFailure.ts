@@ -121,6 +121,19 @@ const STEPS: readonly WorkflowStep[] = [
     }),
     instructions: acceptRestoredLink("primary"),
   },
+  // The provider's: recovery at the declared performance level (hcp-workflows.md 5, "schedule").
+  {
+    id: "raiseRecoverySpeed",
+    numbers: {},
+    side: "replica",
+    kind: "action",
+    action: "setScheduleOverride",
+    each: "recoveryScheduleToSet",
+    needs: ["replica"],
+    title: (o, level) =>
+      `On ${replicaLabel(o)}, set the schedule override of link ${o.linkName} to ${level} for data recovery ` +
+      `(recoveryPerformanceLevel; the override found is put back once recovery finishes)`,
+  },
   {
     id: "beginRecovery",
     numbers: { "9.x": 6, "7.x": 7 },
@@ -170,6 +183,16 @@ const STEPS: readonly WorkflowStep[] = [
       long: `${o.primaryName} to become read-write and replication ${o.primaryName} -> ${o.replicaName} to restart`,
       short: "data recovery to finish",
     }),
+  },
+  {
+    id: "putBackSchedule",
+    numbers: {},
+    side: "replica",
+    kind: "action",
+    action: "setScheduleOverride",
+    each: "scheduleToPutBack",
+    needs: ["replica"],
+    title: (o, found) => `On ${replicaLabel(o)}, put back the schedule override of link ${o.linkName} found before data recovery (${found})`,
   },
   {
     id: "redirectClientsToPrimary",
@@ -355,6 +378,7 @@ export const primaryFailure: Workflow = {
       through: "redirectClientsToPrimary",
       reaches: "replicating",
       reachedIn: ["replicating"],
+      settles: ["putBackSchedule"],
       from: {
         failedOver: "checkCertificateTrust",
         pendingAcceptance: "acceptPendingRequest",

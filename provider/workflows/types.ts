@@ -82,8 +82,13 @@ export interface Route {
   readonly through: string;
   /** The phase the systems are in once the walk has run. */
   readonly reaches: LinkPhase;
-  /** Phases in which the state is reached already (nothing to do). */
+  /** Phases in which the state is reached already (nothing to do but the `settles` rows). */
   readonly reachedIn: readonly LinkPhase[];
+  /**
+   * Rows of the walk still planned once the state is reached, where they apply: what a run leaves to
+   * put right after the phase that ends it (e.g. a setting changed for the walk, put back).
+   */
+  readonly settles?: readonly string[];
   /** Observed phase -> the first step still to do. */
   readonly from: Partial<Record<LinkPhase, string>>;
 }

@@ -94,6 +94,9 @@ export function postSchedule(request: MapiRequest): Reply {
   const record = requireLink(request);
   const fields = bodyOf(request, SCHEDULE_ROOT);
   fields.rejectUnknown(["local", "remote"]);
+  // Documented (hcp-workflows.md 5, "schedule"): `local` is invalid on POST for an inbound link, `remote` for an outbound one.
+  if (record.type === "INBOUND" && fields.object("local")) throw badRequest(`schedule local cannot be set on an inbound link (link '${record.name}' on ${request.system.name}): set remote`);
+  if (record.type === "OUTBOUND" && fields.object("remote")) throw badRequest(`schedule remote cannot be set on an outbound link (link '${record.name}' on ${request.system.name}): set local`);
   const next: LinkSchedule = {
     local: readScheduleSide(fields.object("local"), record.schedule.local),
     remote: readScheduleSide(fields.object("remote"), record.schedule.remote),

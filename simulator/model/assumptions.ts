@@ -350,6 +350,9 @@ export const SCHEDULE_OVERRIDES: readonly string[] = ["NONE", "LOW", "MEDIUM", "
  * How a link's performance level scales the configured replication rate (`replicationRate`), for the side
  * that sends: documented are the levels (hcp-workflows.md 5, "schedule"), not their speeds. Read here as:
  * no override is MEDIUM, the configured rate; LOW half of it; HIGH twice it; CUSTOM as MEDIUM (assumed).
+ * Which schedule governs: on an active/passive link, the primary's (its `local`, the replica's `remote`),
+ * in both directions, data recovery included, since only those sides may be set (assumed); on an
+ * active/active link each side's own `local`.
  */
 export const PERFORMANCE_LEVEL_RATE_FACTOR: Readonly<Record<string, number>> = { NONE: 1, LOW: 0.5, MEDIUM: 1, HIGH: 2, CUSTOM: 1 };
 

@@ -130,7 +130,8 @@ function transfer(world: World, channel: Channel, flows: Array<[LinkEnd, LinkEnd
     const pending = pendingObjects(from.system, from.record, channel).filter((p) => !isTenantHeld(from.record.tenants.get(p.tenant.toLowerCase())));
     const carry = channel.carry.get(from.system.name) ?? { objects: 0, bytes: 0 };
     // The sender's performance level scales the rate (PERFORMANCE_LEVEL_RATE_FACTOR).
-    const factor = PERFORMANCE_LEVEL_RATE_FACTOR[from.record.schedule.local.scheduleOverride] ?? 1;
+    const governing = from.record.type === "INBOUND" ? from.record.schedule.remote : from.record.schedule.local;
+    const factor = PERFORMANCE_LEVEL_RATE_FACTOR[governing.scheduleOverride] ?? 1;
     let objectBudget = budget(carry.objects, scaled(world.rate.objectsPerSecond, factor), elapsedSeconds);
     let byteBudget = budget(carry.bytes, scaled(world.rate.bytesPerSecond, factor), elapsedSeconds);
     let copied = 0;

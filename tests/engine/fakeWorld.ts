@@ -139,7 +139,7 @@ export class FakeWorld {
     if (fail) this.failNext = undefined;
     if (fail && !fail.apply) throw new Error(fail.message);
     if (!this.replicaUp) throw new Error("Cannot reach the replica: connect ECONNREFUSED");
-    if (action === "pauseTenant" || action === "resumeTenant") this.refuse(action, "this world has no tenant actions");
+    if (action === "pauseTenant" || action === "resumeTenant" || action === "setScheduleOverride") this.refuse(action, "this world has no tenant or schedule actions");
     this.apply(side, action);
     if (fail) throw new Error(fail.message);
   }

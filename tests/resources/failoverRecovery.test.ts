@@ -222,3 +222,33 @@ test("cross-release link to a 7.x system (the 7.x table): up waits at step 6, pr
   expect(await routeCount(t.env.sc, REPLICA, actionRoute("beginRecovery"))).toBe(1);
   expect((await summary(PRIMARY)).softwareVersion).toBe("7.3.1");
 });
+
+test("recoveryPerformanceLevel HIGH: data recovery runs at HIGH, and the override found before is put back once it finishes", async () => {
+  const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
+  await failover.up(declare("replicating"));
+  await failover.up(declare("failedOver"));
+  const replica = t.env.mapi(REPLICA);
+  await replica.setScheduleOverride(LINK, "remote", "LOW"); // set out of band, as an administrator might have
+  await writeObjects(t.env.sc, REPLICA, "finance", "fast", 12);
+
+  const plan = await failover.preview(declare("replicating", { recoveryPerformanceLevel: "HIGH" }));
+  expect(plan.checked.keptScheduleOverride).toBe("LOW");
+  expect(plan.checked.plannedSteps?.join("\n")).toContain("set the schedule override of link link-ab to HIGH for data recovery");
+
+  const done = await failover.up(declare("replicating", { recoveryPerformanceLevel: "HIGH" }));
+  expect(done.outs).toMatchObject({ phase: "replicating", activeSystem: "primary" });
+  const titles = done.outs.executedSteps.map((s) => `${s.label}: ${s.title} [${s.outcome}]`);
+  const raised = titles.findIndex((s) => s.includes("to HIGH for data recovery") && s.endsWith("[done]"));
+  const begun = titles.findIndex((s) => s.startsWith("6:"));
+  const putBack = titles.findIndex((s) => s.includes("put back the schedule override") && s.includes("(LOW)") && s.endsWith("[done]"));
+  expect(raised).toBeGreaterThanOrEqual(0);
+  expect(begun).toBeGreaterThan(raised);
+  expect(putBack).toBeGreaterThan(begun);
+  expect((await replica.getSchedule(LINK)).remote?.scheduleOverride).toBe("LOW");
+  expect(await routeCount(t.env.sc, REPLICA, `POST ${MAPI}/links/{link}/schedule`)).toBe(3); // ours: LOW; the provider: HIGH, LOW
+
+  // Once the link replicates at the override found, nothing is kept and nothing more is planned.
+  const after = await failover.preview(declare("replicating", { recoveryPerformanceLevel: "HIGH" }));
+  expect(after.checked.keptScheduleOverride).toBeUndefined();
+  expect(after.checked.plannedSteps).toEqual([]);
+});
