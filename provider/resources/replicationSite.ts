@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planSite, describeSiteRefusal } from "../site/plan";
 import { describeOrder } from "../site/warnings";
 import type { LinkIntent, SiteDeclaration, SiteLinkType } from "../site/types";
+import type { ReadinessItem } from "../model/types";
 import { ReplicationFailover, type ReplicationFailoverArgs } from "./replicationFailover";
 import { SiteCoverage } from "./siteCoverage";
 import { SiteProvider } from "./siteProvider";
@@ -55,6 +56,8 @@ export class ReplicationSite extends pulumi.ComponentResource {
   readonly plannedSteps: pulumi.Output<Record<string, string[]>>;
   /** Per link, the system serving clients now ("both" while an active/active link replicates). */
   readonly activeSystems: pulumi.Output<Record<string, string>>;
+  /** Per link, its readiness checks (see ReplicationFailover.readiness). */
+  readonly readiness: pulumi.Output<Record<string, ReadinessItem[]>>;
 
   constructor(name: string, args: ReplicationSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcp:index:ReplicationSite", name, {}, opts);
@@ -78,7 +81,7 @@ export class ReplicationSite extends pulumi.ComponentResource {
         replica: system(intent.replica),
         state: intent.state,
         ...(intent.failOverTo ? { failOverTo: intent.failOverTo } : {}),
-        dnsFailover: intent.dnsFailover,
+        ...(intent.dnsFailover !== undefined ? { dnsFailover: intent.dnsFailover } : {}),
         completeRecoveryWhenBehindSeconds: args.completeRecoveryWhenBehindSeconds,
         waitTimeoutSeconds: args.waitTimeoutSeconds,
         pollIntervalSeconds: args.pollIntervalSeconds,
@@ -97,7 +100,14 @@ export class ReplicationSite extends pulumi.ComponentResource {
       pulumi.all(Object.fromEntries(Object.entries(failovers).map(([link, f]) => [link, pick(f)]))) as pulumi.Output<Record<string, T>>;
     this.plannedSteps = each((f) => f.plannedSteps);
     this.activeSystems = each((f) => f.activeSystem as pulumi.Output<string>);
-    this.registerOutputs({ plannedSteps: this.plannedSteps, activeSystems: this.activeSystems, warnings: this.warnings, failbackOrder: this.failbackOrder });
+    this.readiness = each((f) => f.readiness);
+    this.registerOutputs({
+      plannedSteps: this.plannedSteps,
+      activeSystems: this.activeSystems,
+      readiness: this.readiness,
+      warnings: this.warnings,
+      failbackOrder: this.failbackOrder,
+    });
   }
 }
 

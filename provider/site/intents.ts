@@ -56,15 +56,16 @@ export function linkIntents(site: SiteDeclaration): { intents: Omit<LinkIntent, 
       state: rule.state,
       ...(rule.failOverTo ? { failOverTo: rule.failOverTo } : {}),
       workflow: rule.workflow,
-      dnsFailover: linkDnsFailover(site, link),
+      ...(site.dnsFailover !== undefined ? { dnsFailover: linkDnsFailover(site, link) } : {}),
     });
   });
   return { intents, refusals };
 }
 
 /**
- * DNS failover of a link, kept the same whether or not a system is out (a change would show as a diff of
- * every link): the primary's for an active/passive link, either side's for an active/active link.
+ * DNS failover of a link as the site declares it, kept the same whether or not a system is out (a change
+ * would show as a diff of every link): the primary's for an active/passive link, either side's for an
+ * active/active link. Undeclared, each link follows what its systems report.
  */
 function linkDnsFailover(site: SiteDeclaration, link: SiteLink): boolean {
   return dnsFailoverOn(site, link.primary) || (link.type === "ACTIVE_ACTIVE" && dnsFailoverOn(site, link.replica));

@@ -41,8 +41,11 @@ export interface LinkIntent {
   /** The system that keeps serving an active/active link while failed over. */
   failOverTo?: "replica" | "primary";
   workflow: SiteWorkflow;
-  /** Whether the plan may rely on HCP's DNS failover for this link (else it says when to redirect clients). */
-  dnsFailover: boolean;
+  /**
+   * Whether the plan may rely on HCP's DNS failover for this link (else it says when to redirect clients);
+   * absent when the site does not declare it: the link follows what its systems report.
+   */
+  dnsFailover?: boolean;
   /** Links that must finish before this one starts (names of other links of the site). */
   after: string[];
 }

@@ -29,10 +29,10 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe("npm pack", () => {
   it("holds only the library, the simulator with its bin, README and example configurations, types, README and LICENSE", () => {
-    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|bin\/hcp-drill-report\.js$|simulator\/(config(\.site)?\.example\.json|README\.md)$|README\.md$|LICENSE$|package\.json$)/;
+    const allowed = /^(dist\/provider\/|dist\/simulator\/|bin\/hcp-simulator\.js$|bin\/hcp-drill-report\.js$|bin\/hcp-readiness\.js$|simulator\/(config(\.site)?\.example\.json|README\.md)$|README\.md$|LICENSE$|package\.json$)/;
     expect(tarball.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(tarball.files).toEqual(
-      expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts", "simulator/config.site.example.json"]),
+      expect.arrayContaining(["LICENSE", "README.md", "bin/hcp-simulator.js", "bin/hcp-readiness.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/simulator/index.js", "dist/simulator/index.d.ts", "simulator/config.site.example.json"]),
     );
     expect(fs.readFileSync(path.join(projectRoot, "LICENSE"), "utf8")).toMatch(/^Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS\n$/);
   });
@@ -102,6 +102,9 @@ describe("installed into a fresh TypeScript Pulumi program", () => {
 
     const up = await pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/Resources:\s+\+ 3 created/);
+    // Once the link exists, each preview prints one readiness line per link, read from the systems.
+    const again = await pulumi(["preview"]);
+    expect(again.stdout).toMatch(/ReplicationFailover link-ab: readiness: \d+ pass, \d+ warn, 0 fail/);
     const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, string>;
     expect(outputs).toMatchObject({ activeSystem: "replica", replicaAccess: "read-write" });
     const state = await new SimulatorClient(sim).state("hcp-b");
@@ -114,6 +117,23 @@ describe("installed into a fresh TypeScript Pulumi program", () => {
       expect(stored).toContain('require("pulumi-hcp-replication/shims/failover")');
       expect(Buffer.byteLength(String(stored))).toBeLessThan(400);
     }
+
+    // The readiness report of the stack, from the installed bin: read afresh, nothing written.
+    const readiness = (args: string[] = []) => exec("npx", ["--no", "--", "hcp-readiness", "--stack", "installed", ...args], { cwd: program, env });
+    const ready = await readiness();
+    expect(ready.stdout).toContain("# Readiness: installed");
+    expect(ready.stdout).toMatch(/^\| link-ab \| hcp-a -> hcp-b \| failedOver \| failedOver \| \d+ \| \d+ \| 0 \|$/m);
+    expect(ready.stdout).toMatch(/^\| release pairing \| pass \| both systems run HCP 9\.x \|/m);
+    await new SimulatorClient(sim).renewCertificate("hcp-b", -1); // hcp-b's replication certificate expired yesterday
+    const expired = await readiness().then(
+      (done) => ({ code: 0, stdout: done.stdout }),
+      (err: { code?: number; stdout?: string }) => err,
+    );
+    expect(expired.stdout).toContain("certificate expiry on hcp-b");
+    expect(expired.code).toBe(2);
+    expect(expired.stdout).toContain("**Not ready:**");
+    expect(expired.stdout).toMatch(/^\| certificate expiry on hcp-b \| \*\*FAIL\*\* \| the replication server certificate of hcp-b, "[^"]+", expired on /m);
+    expect(`${ready.stdout}${expired.stdout}`).not.toContain(DEFAULT_PASSWORD);
 
   }, 5 * 60 * 1000);
 });

@@ -3,21 +3,10 @@
  * from `pulumi stack output --json` (the failover's executedSteps and lastTransition, exported by the
  * program) and `pulumi stack history --json`. Runs the `pulumi` on PATH in the project directory.
  */
-import { execFile } from "child_process";
 import * as fs from "fs";
-import { promisify } from "util";
 import { Command } from "commander";
 import { renderDrillReport, type DrillRun } from "./drillReport";
-
-async function pulumiJson(args: string[], cwd: string): Promise<unknown> {
-  try {
-    const { stdout } = await promisify(execFile)("pulumi", [...args, "--json", "--non-interactive"], { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout);
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`pulumi ${args.join(" ")} failed: ${(e.stderr ?? e.message).trim()}`);
-  }
-}
+import { pulumiJson } from "./pulumiCli";
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command()
