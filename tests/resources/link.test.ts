@@ -157,3 +157,15 @@ test("delete is refused without allowDeletion; with it the link is suspended, th
   expect(bare.outs).toMatchObject({ authoritativeSide: "primary" });
   expect(bare.outs.linkId).toMatch(/\S/);
 });
+
+test("remoteHost as the documented comma-separated node IP addresses creates the link; a list with a name in it fails check naming remoteHost", async () => {
+  const byIp = declare({ linkName: "link-ip", remoteHost: "10.0.2.1, 10.0.2.2", tenants: ["legal"] });
+  const created = await link().up(byIp);
+  expect(created.operation).toBe("create");
+  expect(await t.env.mapi(PRIMARY).getLink("link-ip")).toMatchObject({ type: "OUTBOUND", connection: expect.objectContaining({ remoteHost: "10.0.2.1, 10.0.2.2" }) });
+  expect(await t.env.mapi(REPLICA).getLink("link-ip")).toMatchObject({ type: "INBOUND" });
+
+  const bad = await link().checkRaw(declare({ linkName: "link-bad", remoteHost: "10.0.2.1,hcp-b" }));
+  expect(bad.failures).toEqual([expect.objectContaining({ property: "remoteHost", reason: expect.stringContaining("a comma-separated list of the IP addresses of its replication network's nodes") })]);
+  expect(await routeCount(t.env.sc, PRIMARY, `PUT ${MAPI}/links`)).toBe(1);
+});
