@@ -7,8 +7,9 @@ export { ReplicationCertificateTrust } from "./resources/replicationCertificateT
 export type { ReplicationCertificateTrustArgs } from "./resources/replicationCertificateTrust";
 export { ReplicationLink } from "./resources/replicationLink";
 export type { ReplicationLinkArgs, LinkKind, TypeConversion } from "./resources/replicationLink";
-export { ReplicationFailover, failoverStates, failOverTargets } from "./resources/replicationFailover";
-export type { ReplicationFailoverArgs, FailoverState, FailOverTarget, ActiveSystem, AccessMode, ExecutedStepRecord } from "./resources/replicationFailover";
+export { ReplicationFailover, failoverStates, failOverTargets, recoveryPerformanceLevels } from "./resources/replicationFailover";
+export type { ReplicationFailoverArgs, FailoverState, FailOverTarget, RecoveryPerformanceLevel, ActiveSystem, AccessMode, ExecutedStepRecord } from "./resources/replicationFailover";
+export type { ReadinessItem } from "./model/types";
 export type { FailoverSettings, LinkPriority } from "./mapi/types";
 export { ReplicationSite } from "./resources/replicationSite";
 export type { ReplicationSiteArgs, SiteLinkArgs } from "./resources/replicationSite";

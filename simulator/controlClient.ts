@@ -53,6 +53,11 @@ export class SimulatorClient {
     return `${this.system(name).controlUrl}${suffix}`;
   }
 
+  /** The configured state again (`POST /_sim/reset`). */
+  reset() {
+    if (!this.sim.controlEndpoint) throw new Error("the simulator has no control endpoint");
+    return this.control("POST", `${this.sim.controlEndpoint}/_sim/reset`);
+  }
   takeDown(name: string) {
     return this.control("POST", this.systemUrl(name, "/down"));
   }

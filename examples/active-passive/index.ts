@@ -10,7 +10,16 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { HcpSystem, ReplicationCertificateTrust, ReplicationFailover, ReplicationLink, FailoverState, FailOverTarget, LinkKind } from "pulumi-hcp-replication";
+import {
+  HcpSystem,
+  ReplicationCertificateTrust,
+  ReplicationFailover,
+  ReplicationLink,
+  FailoverState,
+  FailOverTarget,
+  LinkKind,
+  RecoveryPerformanceLevel,
+} from "pulumi-hcp-replication";
 
 const config = new pulumi.Config();
 
@@ -29,7 +38,8 @@ function system(prefix: "primary" | "replica", defaultName: string): HcpSystem {
 const primary = system("primary", "hcp-a");
 const replica = system("replica", "hcp-b");
 const linkName = config.get("linkName") ?? "link-ab";
-const dnsFailover = config.getBoolean("dnsFailover") ?? false;
+// Unset: each system's own enableDNSFailover decides (a declared value that disagrees is a warning).
+const dnsFailover = config.getBoolean("dnsFailover");
 const linkType = (config.get("linkType") ?? "ACTIVE_PASSIVE") as LinkKind;
 
 // The certificate step of both workflows: each system trusts the other's replication server certificate.
@@ -68,14 +78,15 @@ const failover = new ReplicationFailover(
     acceptDataLoss: config.getBoolean("acceptDataLoss"),
     acceptDataLossReason: config.get("acceptDataLossReason"),
     pausedTenants: config.getObject<string[]>("pausedTenants"),
+    recoveryPerformanceLevel: config.get("recoveryPerformanceLevel") as RecoveryPerformanceLevel | undefined,
   },
   { dependsOn: [link] },
 );
 
 // The client-redirect steps: without DNS failover, clients are redirected by a script of your own. It runs
-// whenever the active system changes.
+// whenever the active system changes (declare dnsFailover true to leave redirecting to HCP).
 const redirectScript = config.get("redirectScript");
-if (!dnsFailover && redirectScript) {
+if (dnsFailover !== true && redirectScript) {
   new command.local.Command(
     "redirect-clients",
     {

@@ -103,13 +103,15 @@ export interface Converged {
   executed: ExecutedStep[];
   splitBrain: boolean;
   lastTransition?: LastTransition;
+  /** The schedule override still to put back (recoveryPerformanceLevel), kept in the outputs until it is. */
+  scheduleToPutBack?: string;
 }
 
 /** Converging stopped; `partial` is what is true now, for Pulumi's partial state. */
 export class SessionStopped extends Error {
   constructor(
     override readonly cause: unknown,
-    readonly partial: { view?: LiveView; executed: ExecutedStep[]; splitBrain: boolean },
+    readonly partial: { view?: LiveView; executed: ExecutedStep[]; splitBrain: boolean; scheduleToPutBack?: string },
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "SessionStopped";
@@ -282,7 +284,15 @@ class Convergence {
       const finalOptions = options(this.memoryNow(result.phase));
       const live = view(planTransition(this.decl.state, result.final, finalOptions), result.final, finalOptions);
       const lastTransition = this.transition(options(this.memory), result, startedAt);
-      return { view: live, executed: result.executed, splitBrain: this.splitBrain, ...(lastTransition ? { lastTransition } : {}) };
+      const found = this.memory.scheduleFound;
+      const putBack = found !== undefined && result.final.schedule?.override !== found ? found : undefined;
+      return {
+        view: live,
+        executed: result.executed,
+        splitBrain: this.splitBrain,
+        ...(lastTransition ? { lastTransition } : {}),
+        ...(putBack !== undefined ? { scheduleToPutBack: putBack } : {}),
+      };
     } catch (err) {
       const executed = err instanceof WorkflowError ? err.executed : [];
       let live: LiveView | undefined;
@@ -294,7 +304,8 @@ class Convergence {
       } catch {
         live = undefined;
       }
-      throw new SessionStopped(err, { ...(live ? { view: live } : {}), executed, splitBrain: this.splitBrain });
+      const putBack = this.memory.scheduleFound;
+      throw new SessionStopped(err, { ...(live ? { view: live } : {}), executed, splitBrain: this.splitBrain, ...(putBack !== undefined ? { scheduleToPutBack: putBack } : {}) });
     }
   }
 

@@ -13,7 +13,7 @@ import { applies } from "../readings/conditions";
 import { itemsOf } from "../readings/items";
 import { linkKindOf, linkSeen } from "../readings/linkKind";
 import { LINK_MODELS, WORKFLOWS } from "../workflows";
-import { dnsMismatch, noReplicationMapi, serviceShutDown } from "../workflows/systemFacts";
+import { dnsMismatch, noReplicationMapi, serviceShutDown, shutDownInstead } from "../workflows/systemFacts";
 import type { LinkModel, PlanContext, ReadingContext, Workflow, WorkflowStep } from "../workflows/types";
 
 function refuse(phase: LinkPhase, refusal: Refusal): Plan {
@@ -175,7 +175,7 @@ export function planTransition(declared: DeclaredState, obs: Observation, opts: 
       return { ok: true, phase: a.phase, steps: [plannedStep(workflow, index, edition, opts)], source };
     }
     const own = model.phases[a.phase].cannotReach;
-    if (own) return refuse(a.phase, own(ctx));
+    if (own) return refuse(a.phase, shutDownInstead(obs, opts) ?? own(ctx));
   }
 
   const last = opts.memory?.lastKnownPhase;

@@ -67,7 +67,9 @@ export function memoryOfInputs(inputs: FailoverInputs | undefined): LinkMemory {
 /** What the last run's outputs say, and the lag check kept: the outputs are the truth of that run. */
 export function memoryOfOutputs(outputs: FailoverOutputs | undefined, inputs: FailoverInputs): LinkMemory {
   const phase = outputs ? (outputs.phase !== "unknown" ? outputs.phase : outputs.lastKnownPhase) : undefined;
-  return memoryFrom({ lastKnownPhase: phase, splitBrain: outputs?.splitBrain, lag: inputs.lastKnownLag, scheduleFound: inputs.keptScheduleOverride });
+  // The override to put back: as check kept it, else as the last run left it (a run that stopped keeps its inputs old).
+  const scheduleFound = inputs.keptScheduleOverride ?? outputs?.keptScheduleOverride;
+  return memoryFrom({ lastKnownPhase: phase, splitBrain: outputs?.splitBrain, lag: inputs.lastKnownLag, scheduleFound });
 }
 
 /** A step the executor handled, as executedSteps records it. */

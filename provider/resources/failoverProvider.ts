@@ -53,18 +53,28 @@ async function converge(id: string, inputs: FailoverInputs, previous?: FailoverO
     const done = await session.converge(connectPair(inputs.primary, inputs.replica));
     const lastTransition = done.lastTransition ?? previous?.lastTransition;
     const readiness = readinessOfChecks.get(readinessKey(inputs)) ?? previous?.readiness;
+    const { keptScheduleOverride: _kept, ...declared } = inputs;
     return {
-      ...inputs,
+      ...declared,
       ...outputsOf(done.view),
       executedSteps: done.executed.map(toRecord),
       splitBrain: done.splitBrain,
       ...(lastTransition ? { lastTransition } : {}),
       ...(readiness ? { readiness } : {}),
+      ...(done.scheduleToPutBack !== undefined ? { keptScheduleOverride: done.scheduleToPutBack } : {}),
     };
   } catch (err) {
     if (!(err instanceof SessionStopped)) throw err;
-    const { view, executed, splitBrain } = err.partial;
-    const properties = { ...(previous ?? {}), ...inputs, ...(view ? outputsOf(view) : { phase: "unknown" }), executedSteps: executed.map(toRecord), splitBrain };
+    const { view, executed, splitBrain, scheduleToPutBack } = err.partial;
+    // The engine keeps the old inputs after a partial failure: what is still to put back lives in the outputs.
+    const properties = {
+      ...(previous ?? {}),
+      ...inputs,
+      ...(view ? outputsOf(view) : { phase: "unknown" }),
+      executedSteps: executed.map(toRecord),
+      splitBrain,
+      keptScheduleOverride: scheduleToPutBack,
+    };
     throw partialStateError(id, properties, err.cause, "re-run `pulumi up` to continue from the step that stopped");
   }
 }

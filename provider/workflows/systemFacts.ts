@@ -1,7 +1,8 @@
 /**
  * What the systems report about themselves, in the words of the plan, for every workflow: a release
- * without the replication Management API, a replication service that is shut down, and a declared DNS
- * failover that disagrees with what a system reports. Data and text only.
+ * without the replication Management API, a replication service that is shut down (before a step needs it,
+ * or as the reason a link reads suspended), and a declared DNS failover that disagrees with what a system
+ * reports. Data and text only.
  */
 import { REPLICATION_MAPI_FROM_RELEASE } from "../mapi/assumptions";
 import { formatStep } from "../model/format";
@@ -29,26 +30,38 @@ export function noReplicationMapi(obs: Observation, opts: PlanOptions): Refusal 
   };
 }
 
+function shutDownRefusal(side: Side, opts: PlanOptions, what: string): Refusal {
+  const label = sideLabel(side, opts);
+  return {
+    reason:
+      `the replication service of ${label} is shut down (shutDownAllLinks): no link replicates or recovers there, and its ` +
+      `links show "Suspended by user" without anyone having suspended them; ${what}`,
+    found: `replicationService status SHUTDOWN on ${label}`,
+    expected: `replicationService status ENABLED on ${label}`,
+    wayForward:
+      `Reestablish the replication service of ${label} (POST /mapi/services/replication?reestablishAllLinks, or Reestablish ` +
+      `in its System Management Console): that returns each link to its state before the shutdown. Resuming the link ` +
+      `would not. Then re-run \`pulumi up\`. Nothing was changed.`,
+  };
+}
+
 /** A step that would act on (or need) a system whose replication service is shut down (`shutDownAllLinks`). */
 export function serviceShutDown(obs: Observation, opts: PlanOptions, steps: readonly PlannedStep[], needs: (s: PlannedStep) => readonly Side[]): Refusal | undefined {
   for (const step of steps) {
     if (step.kind === "notice") continue;
     const side = needs(step).find((s) => obs[s].reachable && obs[s].service?.status === "SHUTDOWN");
-    if (!side) continue;
-    const label = sideLabel(side, opts);
-    return {
-      reason:
-        `the replication service of ${label} is shut down (shutDownAllLinks): no link replicates or recovers there, and its ` +
-        `links show "Suspended by user" without anyone having suspended them; the next step (${formatStep(step)}) cannot run`,
-      found: `replicationService status SHUTDOWN on ${label}`,
-      expected: `replicationService status ENABLED on ${label}`,
-      wayForward:
-        `Reestablish the replication service of ${label} (POST /mapi/services/replication?reestablishAllLinks, or Reestablish ` +
-        `in its System Management Console): that returns each link to its state before the shutdown. Resuming the link ` +
-        `would not. Then re-run \`pulumi up\`. Nothing was changed.`,
-    };
+    if (side) return shutDownRefusal(side, opts, `the next step (${formatStep(step)}) cannot run`);
   }
   return undefined;
+}
+
+/**
+ * A link that reads as a phase no route starts from, on a system whose service is shut down: the shutdown
+ * is the cause (its links read "Suspended by user"), and resuming would not undo it.
+ */
+export function shutDownInstead(obs: Observation, opts: PlanOptions): Refusal | undefined {
+  const side = SIDES.find((s) => obs[s].reachable && obs[s].service?.status === "SHUTDOWN");
+  return side ? shutDownRefusal(side, opts, `link ${opts.linkName} cannot move to the declared state there`) : undefined;
 }
 
 /** The declared DNS failover against what the system that takes over reports: the plan follows the system. */

@@ -1,7 +1,7 @@
 import { describeRefusal } from "../../provider/model/format";
 import { planTransition } from "../../provider/planner";
 import { type DeclaredState, type Plan } from "../../provider/model/types";
-import { obs, OPTS } from "./fixtures";
+import { link, obs, OPTS } from "./fixtures";
 
 /** "Unrecognized link" (a documented unhealthy state without a documented meaning) gets a refusal of its own. */
 
@@ -35,5 +35,26 @@ describe('"Unrecognized link"', () => {
   it("other unexpected messages keep the general refusal", () => {
     const r = refusalOf(planTransition("replicating", obs({ primary: "Sending data", replica: "Weird status" }), OPTS));
     expect(r.reason).toBe('hcp-b (replica) reports status "Weird status" for link link-ab, which this workflow does not expect here');
+  });
+});
+
+describe("a replication service shut down (shutDownAllLinks)", () => {
+  const shutDown = () => {
+    const o = obs({ primary: "Sending data", replica: { ...link("INBOUND", "Suspended by user"), suspended: true, status: "WARNING" } });
+    return { ...o, replica: { ...o.replica, service: { status: "SHUTDOWN" as const } } } as typeof o;
+  };
+
+  it("its links read suspended; the refusal names reestablishAllLinks, not resume", () => {
+    const r = refusalOf(planTransition("failedOver", shutDown(), OPTS));
+    expect(r.found).toBe("replicationService status SHUTDOWN on hcp-b (replica)");
+    expect(r.wayForward).toMatch(/^Reestablish the replication service of hcp-b \(replica\) \(POST \/mapi\/services\/replication\?reestablishAllLinks/);
+    expect(r.wayForward).toContain("Resuming the link would not.");
+  });
+
+  it("the same link suspended by a user, the service enabled: the suspended-link refusal stands", () => {
+    const o = shutDown();
+    const r = refusalOf(planTransition("failedOver", { ...o, replica: { ...o.replica, service: { status: "ENABLED" as const } } }, OPTS));
+    expect(r.found).not.toContain("SHUTDOWN");
+    expect(r.wayForward).toMatch(/Resume it on hcp-b/);
   });
 });

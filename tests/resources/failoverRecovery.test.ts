@@ -252,3 +252,23 @@ test("recoveryPerformanceLevel HIGH: data recovery runs at HIGH, and the overrid
   expect(after.checked.keptScheduleOverride).toBeUndefined();
   expect(after.checked.plannedSteps).toEqual([]);
 });
+
+test("recoveryPerformanceLevel: a run stopped after raising the override puts it back when resumed (the engine keeps the old inputs)", async () => {
+  const failover = new Driver<FailoverInputs, FailoverOutputs>(failoverProvider);
+  await failover.up(declare("replicating"));
+  await failover.up(declare("failedOver"));
+  await writeObjects(t.env.sc, REPLICA, "finance", "slow", 20);
+  await t.env.advanceClock(3_600_000); // an hour behind: step 7 has to wait
+
+  const stopped = await expectPartialState<FailoverOutputs>(() => failover.up(declare("replicating", { recoveryPerformanceLevel: "HIGH", waitTimeoutSeconds: 1 })));
+  expect(stopped.properties.keptScheduleOverride).toBe("NONE");
+  const replica = t.env.mapi(REPLICA);
+  expect((await replica.getSchedule(LINK)).remote?.scheduleOverride).toBe("HIGH");
+  expect(failover.inputs?.keptScheduleOverride).toBeUndefined(); // check will not see it
+
+  const resumed = await failover.up(declare("replicating", { recoveryPerformanceLevel: "HIGH" }));
+  expect(resumed.outs.phase).toBe("replicating");
+  expect(resumed.outs.executedSteps.map((s) => s.title)).toEqual(expect.arrayContaining([expect.stringContaining("put back the schedule override of link link-ab found before data recovery (NONE)")]));
+  expect(resumed.outs.keptScheduleOverride).toBeUndefined();
+  expect((await replica.getSchedule(LINK)).remote?.scheduleOverride).toBe("NONE");
+});
