@@ -221,6 +221,14 @@ export const DEGRADED_REPLICATING_MESSAGES: readonly string[] = [
 ];
 
 /**
+ * Messages of a system whose link does not reach its peer, so a failover cannot be told to it: "Stalled link"
+ * (it cannot reach the peer), and, assumed, "Broken link" (the peer lacks the link or they do not trust each
+ * other) and "Unrecognized link" (see UNRECOGNIZED_LINK_READING): the documentation says none of them
+ * replicates, so none carries a failover across.
+ */
+export const OUT_OF_CONTACT_MESSAGES: readonly string[] = [STATUS_MESSAGES.stalled, STATUS_MESSAGES.broken, STATUS_MESSAGES.unrecognized];
+
+/**
  * Replica messages that say the replica is in contact with the primary and recovery is moving: a replica
  * that cannot reach its peer shows "Stalled link" instead. A poll that reads one of these on the replica
  * need not read the primary (assumed, as the simulator models it).

@@ -3,14 +3,14 @@
  * behind: the RPO exposure), and the reading a resource keeps between runs for when the primary is gone.
  * Pure: data in, data out.
  */
-import { STATUS_MESSAGES } from "../mapi/assumptions";
+import { OUT_OF_CONTACT_MESSAGES } from "../mapi/assumptions";
 import { lagFigures } from "../model/format";
 import type { LagReading, Observation, PlanOptions } from "../model/types";
 
 /** The primary answers and is in contact with the replica: a lag read now is live. */
 export function primaryInContact(obs: Observation): boolean {
   if (!obs.primary.reachable || !obs.primary.link) return false;
-  return obs.primary.link.statusMessage !== STATUS_MESSAGES.stalled;
+  return !OUT_OF_CONTACT_MESSAGES.includes(obs.primary.link.statusMessage ?? "");
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Which kind of link the systems report: active/active when either side says so, else active/passive. */
-import { ACTIVE_ACTIVE_LINK_TYPE, STATUS_MESSAGES } from "../mapi/assumptions";
+import { ACTIVE_ACTIVE_LINK_TYPE, OUT_OF_CONTACT_MESSAGES } from "../mapi/assumptions";
 import type { LinkKind, Observation, Side } from "../model/types";
 
 /** True when either side reports the link as active/active. */
@@ -20,5 +20,5 @@ export function linkSeen(obs: Observation): boolean {
 /** True when `side` cannot be told of a failover now: it does not answer, or cannot reach its peer. */
 export function outOfContact(obs: Observation, side: Side): boolean {
   if (!obs[side].reachable) return true;
-  return obs[side].link?.statusMessage === STATUS_MESSAGES.stalled;
+  return OUT_OF_CONTACT_MESSAGES.includes(obs[side].link?.statusMessage ?? "");
 }

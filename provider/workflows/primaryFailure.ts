@@ -306,6 +306,32 @@ function brokenWhileReplicatingGuard({ declared, analysis: a, opts, edition }: P
   };
 }
 
+/**
+ * A primary that answers and serves but cannot reach the replica cannot be told of a failover: failing over
+ * would leave both systems read-write. That is a decision to lose what the primary takes meanwhile (recovery
+ * overwrites it), so it needs acceptDataLoss; a primary that does not answer may be dead, and the documented
+ * failover is for it.
+ */
+function servingPrimaryGuard({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined {
+  const failOver = steps.find((s) => s.action === "failOver");
+  const primary = obs.primary;
+  if (!failOver || opts.acceptDataLoss || !primary.reachable || !primary.link || !outOfContact(obs, "primary")) return undefined;
+  const P = primaryLabel(opts);
+  const R = replicaLabel(opts);
+  return {
+    reason:
+      `${P} answers and serves link ${opts.linkName} but cannot reach ${R} ("${primary.link.statusMessage}"): it cannot be told ` +
+      `of a failover, so ${stepPhrase(failOver)} would leave both systems read-write`,
+    found: `${P} reachable, reporting "${primary.link.statusMessage}"`,
+    expected: `${P} in contact with ${R} (a planned switchover, nothing lost), or not answering (the documented failover)`,
+    wayForward:
+      `Restore the network between ${opts.primaryName} and ${opts.replicaName} (replication ports) and re-run \`pulumi up\`: ` +
+      `the failover then runs as a planned switchover. If ${opts.primaryName} must go now, stop its clients, then set ` +
+      `acceptDataLoss: true with acceptDataLossReason: whatever it takes after the failover is overwritten by data recovery ` +
+      `where ${opts.replicaName} has the same object. Nothing was changed.`,
+  };
+}
+
 /** The data a failover leaves behind: read now when the primary answers, else the last reading kept. */
 function notes({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] {
   return steps.some((s) => s.action === "failOver") ? [describeLagBeforeFailover(obs, opts.memory?.lag, opts)] : [];
@@ -390,7 +416,7 @@ export const primaryFailure: Workflow = {
   absentLinkStep: "checkLinkConfiguration",
   noRoute,
   unreachable,
-  guards: [notToldGuard, brokenWhileReplicatingGuard, lagUnknownGuard],
+  guards: [notToldGuard, brokenWhileReplicatingGuard, servingPrimaryGuard, lagUnknownGuard],
   warnings,
   notes,
 };

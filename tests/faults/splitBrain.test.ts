@@ -99,6 +99,21 @@ async function up(stack: ProviderStack, state: "failedOver" | "replicating", rec
   return outcome;
 }
 
+/**
+ * Fails over while the systems cannot talk. The primary still serves, so without acceptDataLoss the
+ * provider refuses and sends nothing (workflows/primaryFailure.ts servingPrimaryGuard); the operator then
+ * declares it, as the refusal asks.
+ */
+async function failOverDuringCut(stack: ProviderStack, rec: CaseRecord): Promise<UpOutcome> {
+  const before = (await sim.sc.changingRequests(REPLICA)) + (await sim.sc.changingRequests(PRIMARY));
+  const refused = await up(stack, "failedOver", rec, "failover during the cut, without acceptDataLoss");
+  expect(refused.ok).toBe(false);
+  expect(firstLine(refused.error)).toMatch(/acceptDataLoss/);
+  expect((await sim.sc.changingRequests(REPLICA)) + (await sim.sc.changingRequests(PRIMARY))).toBe(before);
+  stack.options = { ...stack.options, acceptDataLossReason: "the site link is cut and hcp-a cannot be reached from the DR site" };
+  return up(stack, "failedOver", rec, "failover during the cut, with acceptDataLoss");
+}
+
 describe("Split brain", () => {
   beforeEach(async () => sim.reset());
 
@@ -107,7 +122,7 @@ describe("Split brain", () => {
     const stack = new ProviderStack(sim.conn(PRIMARY), sim.conn(REPLICA), { waitTimeoutSeconds: 60 });
     expect((await up(stack, "replicating", rec, "create")).ok).toBe(true);
     await sim.sc.cutNetwork(PRIMARY, REPLICA);
-    expect((await up(stack, "failedOver", rec, "failover during the cut")).ok).toBe(true);
+    expect((await failOverDuringCut(stack, rec)).ok).toBe(true);
     const outs = stack.failover.outputs;
     rec.see(`systems: ${PRIMARY} ${(await accessOf(PRIMARY)).join("/")}, ${REPLICA} ${(await accessOf(REPLICA)).join("/")}; outputs: ${outs?.primaryAccess}/${outs?.replicaAccess}, splitBrain ${outs?.splitBrain}`);
     expect(await accessOf(PRIMARY)).toEqual(["read-write", "read-write"]);
@@ -131,7 +146,7 @@ describe("Split brain", () => {
     const stack = new ProviderStack(sim.conn(PRIMARY), sim.conn(REPLICA), { waitTimeoutSeconds: 60 });
     expect((await up(stack, "replicating", rec, "create")).ok).toBe(true);
     await sim.sc.cutNetwork(PRIMARY, REPLICA);
-    expect((await up(stack, "failedOver", rec, "failover during the cut")).ok).toBe(true);
+    expect((await failOverDuringCut(stack, rec)).ok).toBe(true);
 
     const preview = await stack.preview("replicating");
     rec.see(`preview of "replicating" during the cut: ${preview.plannedSteps.join(" | ").slice(0, 400)}`);
@@ -153,7 +168,7 @@ describe("Split brain", () => {
     const stack = new ProviderStack(sim.conn(PRIMARY), sim.conn(REPLICA), { waitTimeoutSeconds: 60 });
     expect((await up(stack, "replicating", rec, "create")).ok).toBe(true);
     await sim.sc.cutNetwork(PRIMARY, REPLICA);
-    expect((await up(stack, "failedOver", rec, "failover during the cut")).ok).toBe(true);
+    expect((await failOverDuringCut(stack, rec)).ok).toBe(true);
     const before = await sim.sc.changingRequests(REPLICA) + (await sim.sc.changingRequests(PRIMARY));
     expect((await up(stack, "failedOver", rec, "up again during the cut")).ok).toBe(true);
     await sim.sc.healNetwork(PRIMARY, REPLICA);
@@ -176,7 +191,7 @@ describe("Split brain", () => {
     await ledger.write(PRIMARY, "finance", "before", 4);
     await waitUntil("replication of the first objects", async () => ((await ledger.presentOn(REPLICA)).missing.length === 0 ? true : undefined));
     await sim.sc.cutNetwork(PRIMARY, REPLICA);
-    expect((await up(stack, "failedOver", rec, "failover during the cut")).ok).toBe(true);
+    expect((await failOverDuringCut(stack, rec)).ok).toBe(true);
     const predicted = await splitBrainWrites(ledger, rec);
     expect(predicted.overwritten).toEqual(["media/contract-1.txt", "media/contract-2.txt"]);
 

@@ -42,9 +42,15 @@ describe("a cut between the systems during data recovery", () => {
     expect(planTransition("replicating", sending, { ...OPTS, memory: { lastKnownPhase: "recovering" } })).toMatchObject({ ok: true, phase: "replicating", steps: [] });
   });
 
-  test("failing over is still planned (HCP itself refuses failOver while recovery runs)", () => {
-    const plan = planTransition("failedOver", CUT, { ...OPTS, memory: { lastKnownPhase: "recovering" } });
-    expect(plan.ok && plan.steps.map((s) => s.number)).toEqual([1, 2]);
+  test("failing over needs acceptDataLoss: the primary still answers and serves, so it would stay read-write", () => {
+    const memory = { lastKnownPhase: "recovering" as const };
+    const r = refusal(planTransition("failedOver", CUT, { ...OPTS, memory }));
+    expect(r.reason).toMatch(/^hcp-a \(primary\) answers and serves link link-ab but cannot reach hcp-b \(replica\) \("Stalled link"\)/);
+    expect(r.wayForward).toMatch(/Restore the network between hcp-a and hcp-b .* set acceptDataLoss: true with acceptDataLossReason/);
+    // Declared, it is planned (HCP itself refuses failOver while recovery runs).
+    const plan = planTransition("failedOver", CUT, { ...OPTS, memory, acceptDataLoss: true, acceptDataLossReason: "site link cut" });
+    // Numbered steps 1 and 2, after the unnumbered record of the accepted loss.
+    expect(plan.ok && plan.steps.map((s) => s.number).filter((n) => n !== undefined)).toEqual([1, 2]);
   });
 
   test("a silent primary with a stalled replica after a failover is ambiguous too", () => {
@@ -89,9 +95,11 @@ describe("a failover the primary has not heard of (network cut)", () => {
 
 describe("split brain in the history", () => {
   test("a failover planned while the primary cannot be told is remembered as a split brain", () => {
+    // Failing over from a primary that answers but is cut off needs acceptDataLoss (see above).
+    const opts = { ...OPTS, acceptDataLoss: true, acceptDataLossReason: "site link cut" };
     for (const o of [obs({ primary: "down", replica: "Stalled link" }), CUT]) {
-      const plan = planTransition("failedOver", o, OPTS);
-      expect(splitBrainAfter(plan, o, "failedOver", OPTS)).toBe(true);
+      const plan = planTransition("failedOver", o, opts);
+      expect(splitBrainAfter(plan, o, "failedOver", opts)).toBe(true);
       expect(formatPlan(plan).some((l) => l.startsWith("Warning: split brain"))).toBe(true);
     }
   });

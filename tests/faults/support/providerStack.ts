@@ -170,6 +170,8 @@ export interface StackOptions {
   linkName?: string;
   remoteHost?: string;
   tenants?: string[];
+  /** Declares acceptDataLoss with this reason (a failover while the systems cannot talk needs it). */
+  acceptDataLossReason?: string;
 }
 
 export interface UpOutcome {
@@ -288,7 +290,8 @@ export class ProviderStack {
   constructor(
     readonly primary: SystemConnection,
     readonly replica: SystemConnection,
-    readonly options: StackOptions = {},
+    /** Mutable, as a program's declaration is between two runs. */
+    public options: StackOptions = {},
   ) {}
 
   private desired(state: FailoverState): Array<[ResourceState<object, object>, object]> {
@@ -319,6 +322,7 @@ export class ProviderStack {
           completeRecoveryWhenBehindSeconds: o.completeRecoveryWhenBehindSeconds,
           waitTimeoutSeconds: o.waitTimeoutSeconds,
           pollIntervalSeconds: o.pollIntervalSeconds ?? 1,
+          ...(o.acceptDataLossReason ? { acceptDataLoss: true, acceptDataLossReason: o.acceptDataLossReason } : {}),
         },
       ],
     ];
