@@ -61,6 +61,11 @@ export interface MapiClientOptions {
   format?: WireFormat;
   /** Receives warnings (e.g. TLS verification off). Default: `process.emitWarning`. */
   onWarning?: (message: string) => void;
+  /**
+   * Awaited before every request that changes something (any method but GET and HEAD), with what it is
+   * about to send; it may throw, or end the process, to keep the request from going out. Default: none.
+   */
+  beforeChange?: (request: string) => Promise<void>;
 }
 
 export const MAPI_REPLICATION_PATH = "/mapi/services/replication";
@@ -104,6 +109,7 @@ export class MapiTransport {
   readonly #connectTimeoutMs: number;
   readonly #reachability: ReachabilityMemo | undefined;
   readonly #onSlowRequest: ((line: string) => void) | undefined;
+  readonly #beforeChange: ((request: string) => Promise<void>) | undefined;
   readonly #slowNoticeMs: number;
   readonly #retries: number;
   readonly #retryDelayMs: number;
@@ -129,6 +135,7 @@ export class MapiTransport {
     this.#slowNoticeMs = positiveNumber("slowNoticeMs", options.slowNoticeMs, 8000);
     this.#reachability = options.reachability;
     this.#onSlowRequest = options.onSlowRequest;
+    this.#beforeChange = options.beforeChange;
     this.#retries = wholeNumber("retries", options.retries, 3);
     this.#retryDelayMs = wholeNumber("retryDelayMs", options.retryDelayMs, 250);
 
@@ -194,6 +201,7 @@ export class MapiTransport {
     const ctx: WireContext = { method, url, path: `${MAPI_REPLICATION_PATH}${path}` };
     const attempts = 1 + this.#retries;
     const headers = this.#headers(options);
+    if (method !== "GET" && method !== "HEAD") await this.#beforeChange?.(`${method} ${ctx.path} to ${this.endpoint}`);
     for (let attempt = 1; ; attempt++) {
       const admission = this.#reachability?.admit(this.endpoint) ?? { kind: "send" };
       if (admission.kind === "skip") {

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MapiClient } from "../mapi/client";
 import { processReachability } from "../mapi/reachability";
+import { theEngineWatch } from "./engineWatch";
 import { providerCertificate } from "./providerCertificates";
 import type { SystemConnection } from "./system";
 
@@ -55,6 +56,8 @@ export function connect(system: SystemConnection, options: { timeoutMs?: number 
     reachability: processReachability,
     onSlowRequest: progressLog(system.name),
     onWarning: warnLog(system.name),
+    // An orphaned provider (its CLI killed) sends nothing: engineWatch.ts.
+    beforeChange: (request) => theEngineWatch().confirm(`before sending ${request}`),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { WorkflowCancelledError } from "../engine/cancelled";
 import { onCancel, isCancelled, watchForCancel } from "./cancellation";
+import { theEngineWatch, type EngineWatch } from "./engineWatch";
 
 /** Longest silence while waiting between two polls. */
 export const HEARTBEAT_MS = 8000;
@@ -20,7 +21,7 @@ export interface InterruptibleWaits {
 
 const WAITING = /^Step \d+ waiting for /;
 
-export function interruptibleWaits(progress: (line: string) => void): InterruptibleWaits {
+export function interruptibleWaits(progress: (line: string) => void, engine: EngineWatch = theEngineWatch()): InterruptibleWaits {
   const seen = watchForCancel();
   const hint = seen
     ? "Ctrl-C stops this wait within seconds and records where it stopped; `pulumi up` again continues from here"
@@ -54,13 +55,16 @@ export function interruptibleWaits(progress: (line: string) => void): Interrupti
         clearInterval(beat);
         unsubscribe();
       };
+      // The next poll goes out only while the engine that started this run is there (engineWatch.ts).
+      const waitingFor = () => (lastWait ? lastWait.replace(/:.*$/, "").replace(/^Step (\d+) waiting/, "step $1 waiting") : "a wait");
       const timer = setTimeout(() => {
         finish();
-        resolve();
+        engine.confirm(`in ${waitingFor()}`).then(resolve, reject);
       }, ms);
       const beat = setInterval(() => {
         const left = Math.max(0, Math.round((ms - (Date.now() - started)) / 1000));
         progress(`${lastWait ? lastWait.replace(/:.*$/, "") : "waiting"}: next check in ${left} s (${hint})`);
+        void engine.confirm(`in ${waitingFor()}`);
       }, HEARTBEAT_MS);
       unsubscribe = onCancel(() => {
         finish();

@@ -93,6 +93,27 @@ beforeEach(() => {
   server.handle(() => json(LINK));
 });
 
+describe("beforeChange (an orphaned provider sends nothing)", () => {
+  it("is awaited before every changing request, not before a read, and a rejection keeps the request from going out", async () => {
+    const asked: string[] = [];
+    let allow = true;
+    const c = client({
+      beforeChange: async (request) => {
+        asked.push(request);
+        if (!allow) throw new Error("the engine is gone");
+      },
+    });
+    await c.getLink("l1");
+    server.handle(() => ({ status: 200 }));
+    await c.runLinkAction("l1", "failOver");
+    expect(asked).toEqual([`POST ${BASE}/links/l1?failOver to ${server.endpoint}`]);
+    allow = false;
+    const sent = server.requests.length;
+    await expect(c.runLinkAction("l1", "beginRecovery")).rejects.toThrow("the engine is gone");
+    expect(server.requests.length).toBe(sent);
+  });
+});
+
 describe("requests", () => {
   it("sends the auth header, asks for JSON and reads a verbose link", async () => {
     const c = client();
