@@ -8,6 +8,7 @@ import type { MapiClient } from "../mapi/client";
 import { parseMapiDate } from "../mapi/dates";
 import { pemFacts, sameInstant, samePemCertificate } from "../mapi/pem";
 import type { CertificateInfo } from "../mapi/types";
+import { MapiHttpError, MapiResponseError } from "../mapi/errors";
 import type { CertificateDates, Observation, SideObservation, SystemReadiness } from "../model/types";
 import { errorText } from "./errorText";
 import { createHash } from "node:crypto";
@@ -77,12 +78,17 @@ function factsClient(client: ObservingClient): FactsClient {
 
 const clientIds = new Map<ObservingClient, number>();
 
+/** The system answered, but not with a readable link: a malformed body, or an HTTP error status. */
+function answeredUnreadably(err: unknown): boolean {
+  return err instanceof MapiResponseError || err instanceof MapiHttpError;
+}
+
 async function readLink(client: ObservingClient, linkName: string): Promise<SideObservation> {
   let link;
   try {
     link = await client.getLink(linkName, { verbose: true });
   } catch (err) {
-    return { reachable: false, error: errorText(err) };
+    return { reachable: false, error: errorText(err), ...(answeredUnreadably(err) ? { answered: true as const } : {}) };
   }
   const side: SideObservation = { reachable: true, link };
   try {

@@ -12,7 +12,7 @@ import { LIVE_SYSTEM_CONNECT_MS } from "./assumptions";
 import { authorizationHeader } from "./auth";
 import { CONNECT_FAILURE_CODES } from "./connectFailures";
 import { ConnectTimeoutAgent } from "./connectTimeoutAgent";
-import { MapiConfigError, MapiConnectTimeoutError, MapiNotTriedError, MapiUnreachableError } from "./errors";
+import { MapiConfigError, MapiConnectTimeoutError, MapiNotTriedError, MapiResponseError, MapiTimeoutError, MapiUnreachableError } from "./errors";
 import type { ReachabilityMemo } from "./reachability";
 import { shouldRetry, type Method } from "./retry";
 import { secureContextTrusting } from "./tlsContexts";
@@ -69,6 +69,12 @@ export interface MapiClientOptions {
 }
 
 export const MAPI_REPLICATION_PATH = "/mapi/services/replication";
+
+/**
+ * Longest answer read: a replication answer is a few kilobytes (a link list of a large site, a PEM), so a
+ * body past this is a broken or hostile system, refused without reading it all (memory stays bounded).
+ */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Connect timeout of a probe of a system that failed to connect before. */
 export const PROBE_CONNECT_TIMEOUT_MS = 2000;
@@ -162,9 +168,12 @@ export class MapiTransport {
       adapter: "http",
       httpsAgent: this.#agent,
       proxy: false,
+      // A redirect is never followed: the credentials go only to the endpoint configured.
       maxRedirects: 0,
       timeout: this.#timeoutMs,
-      responseType: "text",
+      maxContentLength: MAX_RESPONSE_BYTES,
+      // Bytes, decoded here: a body that is not UTF-8 is refused, not patched with replacement characters.
+      responseType: "arraybuffer",
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
@@ -210,10 +219,14 @@ export class MapiTransport {
       this.#requestCount++;
       const slow = this.#noticeWhileSlow(ctx, admission.kind === "probe");
       let response: AxiosResponse<unknown>;
+      // `timeout` is an idle timeout (each byte restarts it): a system that trickles its answer is bounded
+      // by this deadline for the whole exchange, connect included.
+      const deadline = new AbortController();
+      const deadlineTimer = setTimeout(() => deadline.abort(), this.#timeoutMs + this.#connectTimeoutMs);
       try {
-        response = await this.#http.request({ method, url, headers, data: options.body, ...(admission.kind === "probe" ? { httpsAgent: this.#probeAgent } : {}) });
+        response = await this.#http.request({ method, url, headers, data: options.body, signal: deadline.signal, ...(admission.kind === "probe" ? { httpsAgent: this.#probeAgent } : {}) });
       } catch (err) {
-        const error = mapTransportError(err, ctx, this.#timeoutMs);
+        const error = deadline.signal.aborted ? new MapiTimeoutError({ ...ctx, timeoutMs: this.#timeoutMs + this.#connectTimeoutMs, causeMessage: "the answer did not complete in time" }) : mapTransportError(err, ctx, this.#timeoutMs);
         const connectFailed = error instanceof MapiConnectTimeoutError || (error instanceof MapiUnreachableError && CONNECT_FAILURE_CODES.has(error.code ?? ""));
         if (connectFailed) this.#reachability?.failed(this.endpoint, error.message);
         else this.#reachability?.connected(this.endpoint);
@@ -221,6 +234,7 @@ export class MapiTransport {
         await delay(this.#backoff(attempt));
         continue;
       } finally {
+        clearTimeout(deadlineTimer);
         slow.stop();
       }
       this.#reachability?.connected(this.endpoint);
@@ -277,12 +291,26 @@ function header(response: AxiosResponse<unknown>, name: string): string | undefi
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as text. An answer with data (2xx) must be UTF-8; an error page is read leniently. */
+function bodyText(data: unknown, status: number, ctx: WireContext): string {
+  if (data === undefined || data === null) return "";
+  if (typeof data === "string") return data;
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    if (status >= 200 && status < 300) throw new MapiResponseError({ ...ctx, problem: "the body is not valid UTF-8" });
+    return bytes.toString("utf8");
+  }
+}
+
 function toRaw(response: AxiosResponse<unknown>, ctx: WireContext): RawResponse {
-  const data = response.data;
   return {
     status: response.status,
     statusText: response.statusText ?? "",
-    body: typeof data === "string" ? data : data === undefined || data === null ? "" : String(data),
+    body: bodyText(response.data, response.status, ctx),
     contentType: header(response, "content-type"),
     hcpErrorMessage: header(response, "x-hcp-errormessage"),
     softwareVersion: header(response, "x-hcp-softwareversion"),

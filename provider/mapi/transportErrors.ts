@@ -1,6 +1,6 @@
 /** How a failed request is reported: each transport failure mapped to one MapiError class, copying only its code and message. */
 import { CONNECT_TIMEOUT } from "./connectTimeoutAgent";
-import { MapiConnectTimeoutError, MapiError, MapiTimeoutError, MapiTlsError, MapiUnreachableError } from "./errors";
+import { MapiConnectTimeoutError, MapiError, MapiResponseError, MapiTimeoutError, MapiTlsError, MapiUnreachableError } from "./errors";
 import type { WireContext } from "./wire";
 
 const NETWORK_CODES = new Set([
@@ -36,6 +36,9 @@ export function mapTransportError(err: unknown, ctx: WireContext, timeoutMs: num
   const details = { method: ctx.method, url: ctx.url, path: ctx.path, ...(code ? { code } : {}), causeMessage };
   const connectTimeoutMs = e[CONNECT_TIMEOUT] ?? (e.cause as { [CONNECT_TIMEOUT]?: number } | undefined)?.[CONNECT_TIMEOUT];
   if (connectTimeoutMs !== undefined) return new MapiConnectTimeoutError({ ...details, connectTimeoutMs });
+  // axios ends the stream past maxContentLength ("maxContentLength size of N exceeded").
+  const cap = /maxContentLength size of (\d+) exceeded/.exec(causeMessage);
+  if (cap) return new MapiResponseError({ ...ctx, problem: `the answer is longer than ${cap[1]} bytes: refused without reading it all` });
   if (
     (code && TIMEOUT_CODES.has(code)) ||
     (code === "ECONNABORTED" && /timeout/i.test(causeMessage))

@@ -74,7 +74,14 @@ export function parseBody(text: string, contentType: string | undefined, ctx: Wi
     }
   }
   if (format === "xml") {
-    const valid = XMLValidator.validate(text);
+    // HCP sends no document type: a DOCTYPE (and with it any entity declaration) is refused unparsed.
+    if (/<!DOCTYPE|<!ENTITY/i.test(text)) fail(ctx, "XML with a DOCTYPE or entity declaration is refused");
+    let valid: ReturnType<typeof XMLValidator.validate>;
+    try {
+      valid = XMLValidator.validate(text);
+    } catch (err) {
+      return fail(ctx, `not readable XML: ${(err as Error).message}`);
+    }
     if (valid !== true) {
       fail(ctx, `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
     }
@@ -85,7 +92,13 @@ export function parseBody(text: string, contentType: string | undefined, ctx: Wi
       parseTagValue: false,
       trimValues: true,
     });
-    const doc = parser.parse(text) as Plain;
+    let doc: Plain;
+    try {
+      doc = parser.parse(text) as Plain;
+    } catch (err) {
+      // The parser's own limits (nesting depth, entity counts) end here as a malformed answer.
+      return fail(ctx, `not readable XML: ${(err as Error).message}`);
+    }
     const roots = Object.keys(doc);
     if (roots.length !== 1) fail(ctx, `expected one XML root element, found ${roots.length}`);
     return { format, root: roots[0], value: doc[roots[0]] };
@@ -176,7 +189,7 @@ export class FieldReader {
     const value = this.raw(field, false);
     if (value === undefined || value === "") return undefined;
     if (typeof value === "number" && Number.isFinite(value)) return value;
-    if (typeof value === "string" && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
+    if (typeof value === "string" && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value) && Number.isFinite(Number(value))) return Number(value);
     return fail(this.ctx, `field ${this.name(field)}: expected a number, found ${describe(value)}`, this.name(field));
   }
 

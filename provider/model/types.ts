@@ -48,6 +48,11 @@ export interface SideObservation {
   reachable: boolean;
   /** Why it could not be read (no secrets). */
   error?: string;
+  /**
+   * Not reachable, yet the system answered: what it said could not be read (a malformed body, an HTTP
+   * error). It is running, so it may still serve clients: it is not a dead system.
+   */
+  answered?: true;
   /** `X-HCP-SoftwareVersion`, e.g. "9.2.27". */
   softwareVersion?: string;
   /** The verbose link; null: no such link on this system; undefined: not read. */

@@ -332,6 +332,29 @@ function servingPrimaryGuard({ obs, opts }: PlanContext, steps: readonly Planned
   };
 }
 
+/**
+ * A primary that answered, but with something that cannot be read (a malformed body, an HTTP error), is
+ * running: it is not the dead primary the documented failover is for, and it may still serve clients, so
+ * failing over on that reading would leave both systems read-write. It needs acceptDataLoss.
+ */
+function unreadablePrimaryGuard({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): Refusal | undefined {
+  const failOver = steps.find((s) => s.action === "failOver");
+  const primary = obs.primary;
+  if (!failOver || opts.acceptDataLoss || primary.reachable || !primary.answered) return undefined;
+  const P = primaryLabel(opts);
+  return {
+    reason:
+      `${P} answers, but its answer cannot be read (${primary.error ?? "unreadable"}): it is running and may still serve ` +
+      `clients, so ${stepPhrase(failOver)} would leave both systems read-write`,
+    found: `${P} answering with an unreadable link`,
+    expected: `${P} answering with its link (a planned switchover, nothing lost), or not answering (the documented failover)`,
+    wayForward:
+      `Find what answers for ${opts.primaryName} (a proxy, a sign-in page, a failing service) and re-run \`pulumi up\`. ` +
+      `If ${opts.primaryName} must go now, stop its clients, then set acceptDataLoss: true with acceptDataLossReason. ` +
+      `Nothing was changed.`,
+  };
+}
+
 /** The data a failover leaves behind: read now when the primary answers, else the last reading kept. */
 function notes({ obs, opts }: PlanContext, steps: readonly PlannedStep[]): string[] {
   return steps.some((s) => s.action === "failOver") ? [describeLagBeforeFailover(obs, opts.memory?.lag, opts)] : [];
@@ -416,7 +439,7 @@ export const primaryFailure: Workflow = {
   absentLinkStep: "checkLinkConfiguration",
   noRoute,
   unreachable,
-  guards: [notToldGuard, brokenWhileReplicatingGuard, servingPrimaryGuard, lagUnknownGuard],
+  guards: [notToldGuard, brokenWhileReplicatingGuard, servingPrimaryGuard, unreadablePrimaryGuard, lagUnknownGuard],
   warnings,
   notes,
 };

@@ -24,7 +24,7 @@ export const DECLARED: readonly DeclaredState[] = [
 ];
 
 /** What one system reports: a status message of its link, no link, no answer, or no replication MAPI. */
-export type SideState = string | "no link" | "down" | "pre-7.0";
+export type SideState = string | "no link" | "down" | "answers unreadably" | "pre-7.0";
 
 const AP_PRIMARY: readonly SideState[] = [
   M.sending,
@@ -39,6 +39,7 @@ const AP_PRIMARY: readonly SideState[] = [
   M.unrecognized,
   "no link",
   "down",
+  "answers unreadably",
   "pre-7.0",
 ];
 const AP_REPLICA: readonly SideState[] = [
@@ -54,6 +55,7 @@ const AP_REPLICA: readonly SideState[] = [
   M.highErrorRate,
   "no link",
   "down",
+  "answers unreadably",
 ];
 const AA_SIDE: readonly SideState[] = [
   M.synchronizing,
@@ -200,6 +202,12 @@ function sideOf(
   };
   if (state === "down")
     return { reachable: false, error: "connect ECONNREFUSED 10.0.0.1:9090" };
+  if (state === "answers unreadably")
+    return {
+      reachable: false,
+      answered: true,
+      error: "Malformed response from GET …/links/link-ab?verbose=true: not valid JSON",
+    };
   if (state === "pre-7.0")
     return {
       reachable: true,
