@@ -11,9 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFile } from "child_process";
+import * as https from "https";
+import type { AddressInfo } from "net";
 import { promisify } from "util";
 import * as auto from "@pulumi/pulumi/automation";
 import { ensurePulumi } from "../helpers/pulumiCli";
+import { makeCa, makeServerCert } from "../mapi/helpers/certs";
 import { acceptedActions, Capture, cliSecrets, killDynamicProviders, outputs, scanForSecrets, startCliDrill, type CliDrill } from "./support/cli";
 import { Ledger } from "./support/ledger";
 import { PRIMARY, REPLICA, waitUntil } from "./support/sim";
@@ -129,6 +132,65 @@ describe("Real CLI: provider process killed, backend lock, secrets in previews a
     rec.see(`up: ${line.trim().slice(0, 300)}`);
     expect(failed).toMatch(/hcp-a \(primary\) cannot be reached/);
     expect(await acceptedActions(drill.sim, REPLICA)).not.toHaveProperty(["link-ab beginRecovery"]);
+  }, 5 * 60 * 1000);
+
+  test("a hostile primary (redirects, an endless body, bytes that are not UTF-8): preview ends in clear errors, nothing follows the redirect, no secret in the output", async () => {
+    const rec = record(
+      "a hostile primary (redirects, an endless body, bytes that are not UTF-8): preview ends in clear errors, nothing follows the redirect, no secret in the output",
+      "no request reaches the redirect target; the CLI output names the malformed answers; no crash; the output joins the secrets scan below",
+    );
+    const ca = makeCa("Hostile CA");
+    const leaf = makeServerCert(ca);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-hostile-"));
+    fs.writeFileSync(path.join(dir, "ca.pem"), ca.certPem);
+    const elsewhere: string[] = [];
+    const target = https.createServer({ key: leaf.keyPem, cert: leaf.certPem }, (req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ? "with credentials" : ""}`);
+      res.end("{}");
+    });
+    const hostile = https.createServer({ key: leaf.keyPem, cert: leaf.certPem }, (req, res) => {
+      const url = req.url ?? "";
+      if (/\/certificates/.test(url)) {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        const chunk = Buffer.alloc(64 * 1024, "a");
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once("drain", pump);
+        };
+        pump();
+      } else if (/\/links\//.test(url)) {
+        res.writeHead(302, { Location: `https://127.0.0.1:${(target.address() as AddressInfo).port}${url}` });
+        res.end();
+      } else {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+      }
+    });
+    await Promise.all([target, hostile].map((srv) => new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve))));
+    const oldEndpoint = (await drill.stack.getConfig("primaryEndpoint")).value;
+    const oldCaFile = (await drill.stack.getConfig("primaryCaFile")).value;
+    try {
+      await drill.stack.setConfig("primaryEndpoint", { value: `https://127.0.0.1:${(hostile.address() as AddressInfo).port}` });
+      await drill.stack.setConfig("primaryCaFile", { value: path.join(dir, "ca.pem") });
+      const text = await drill.run((st) => drill.stack.preview(st)).then(
+        (r) => `${r.stdout}\n${r.stderr}`,
+        (err: Error) => err.message,
+      );
+      const named = text.split("\n").filter((l) => /HTTP 302|Malformed response|longer than|not valid UTF-8/.test(l));
+      rec.see(`preview lines naming the hostile answers: ${named.map((l) => l.trim().slice(0, 160)).join(" | ").slice(0, 700)}`);
+      rec.see(`requests at the redirect target: ${elsewhere.length}`);
+      expect(elsewhere).toEqual([]);
+      expect(named.length).toBeGreaterThan(0);
+      expect(text).not.toMatch(/TypeError|RangeError|Cannot read propert/);
+    } finally {
+      await drill.stack.setConfig("primaryEndpoint", { value: oldEndpoint });
+      await drill.stack.setConfig("primaryCaFile", { value: oldCaFile });
+      for (const srv of [target, hostile]) {
+        srv.closeAllConnections();
+        srv.close();
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 5 * 60 * 1000);
 
   test("killed while step 10 waits (completing recovery): the next up converges; nothing repeated; every object on the primary", async () => {

@@ -109,6 +109,9 @@ class ReliabilityReporter {
       for (const r of rows) lines.push(`| ${cell(r.title)} | ${r.result} | ${cell(r.expected)} | ${r.observed} |`);
       lines.push("");
     }
+    // The figures of the last soak (`npm run test:soak`), which runs outside `npm test`: as it wrote them.
+    const soak = path.join(this.rootDir, "docs/soak.md");
+    if (fs.existsSync(soak)) lines.push(fs.readFileSync(soak, "utf8").trim().replace(/^# /, "## ").replace(/\n## /g, "\n### "), "");
     const text = `${lines.join("\n").trim()}\n`;
     const target = this.partial ? path.join(this.detailsDir, "reliability.md") : path.join(this.rootDir, "docs/reliability.md");
     fs.mkdirSync(path.dirname(target), { recursive: true });
