@@ -85,6 +85,11 @@ function withoutProviderKey<T extends object>(outs: T): T {
   return copy as T;
 }
 
+/** The active system and both access modes in one line, as check reads them and the outputs record them. */
+function accessOf(v: { activeSystem?: string; primaryAccess?: string; replicaAccess?: string }): string {
+  return `${v.activeSystem} ${v.primaryAccess}/${v.replicaAccess}`;
+}
+
 export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   // Under a ReplicationSite: the CA certificates its resources name by digest.
   configure: configureProviderCertificates,
@@ -116,6 +121,7 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
         ...inputs,
         plannedSteps: view.plannedSteps,
         observedPhase: view.phase,
+        observedAccess: accessOf(view),
         ...(rememberedPhase ? { lastKnownPhase: rememberedPhase } : {}),
         splitBrainSuspected: view.splitBrainSuspected,
         ...(lag ? { lastKnownLag: lag } : {}),
@@ -127,6 +133,8 @@ export const provider = wireSafe<FailoverInputs, FailoverOutputs>({
   async diff(_id, olds, news) {
     const changed: string[] = [];
     if ((news.plannedSteps ?? []).length > 0) changed.push("plannedSteps");
+    // The outputs would misreport the systems (one came back, or was changed outside the stack).
+    if (news.observedAccess !== undefined && olds.activeSystem !== undefined && news.observedAccess !== accessOf(olds)) changed.push("observedAccess");
     // The last `up` stopped before the declared state was reached: the next one goes on from there.
     if (olds.phase !== undefined && !phasesReaching(news.state).includes(olds.phase as LinkPhase)) changed.push("phase");
     for (const key of ["link", "state", "failOverTo", "dnsFailover", "completeRecoveryWhenBehindSeconds", "waitTimeoutSeconds", "pollIntervalSeconds", "pausedTenants", "recoveryPerformanceLevel"] as const) {

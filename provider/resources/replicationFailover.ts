@@ -96,6 +96,11 @@ export interface FailoverInputs {
   /** Filled in by check: the phase observed during preview. */
   observedPhase?: string;
   /**
+   * Filled in by check: the active system and both access modes as read ("primary read-write/read-only"). When
+   * they differ from the outputs (a system came back, a change outside the stack), `up` updates the outputs.
+   */
+  observedAccess?: string;
+  /**
    * Kept by check between runs (it sees old inputs only): the last phase the systems showed for sure,
    * which settles "Stalled link" readings that may hide data recovery.
    */
@@ -177,6 +182,7 @@ export class ReplicationFailover extends HcpResource {
         replicaAccess: undefined,
         splitBrain: undefined,
         observedPhase: undefined,
+        observedAccess: undefined,
         lastTransition: undefined,
         readiness: undefined,
       }),

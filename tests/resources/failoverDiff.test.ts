@@ -44,3 +44,9 @@ test("a last up that stopped short is continued, with or without planned steps",
   }
   expect(await changes(outputs("replicating"), inputs({ plannedSteps: ["1. On hcp-b (replica), fail over link link-ab"] }))).toBe(true);
 });
+
+test("outputs that misreport the systems as read now (a system came back) make the next up refresh them", async () => {
+  const stale = { ...outputs("replicating"), primaryAccess: "unreachable" as const };
+  expect(await changes(stale, inputs({ observedAccess: "primary read-write/read-only" }))).toBe(true);
+  expect(await changes(outputs("replicating"), inputs({ observedAccess: "primary read-write/read-only" }))).toBe(false);
+});
