@@ -381,6 +381,13 @@ async function drill(sim: Sim, row: Row, fault: Fault, rec: CaseRecord): Promise
     if (row.scenario === "older") rec.see(`console: the operator accepted ${operator.accepted()} pending request(s)`);
 
     await stepFault.healed();
+    // A notice's fault lasts into the next `up`, which records what it read then (a system unreachable);
+    // once the fault is over, the administrator's next `up` reads the systems again (and changes nothing).
+    if (stepFault.notice && stepFault.injected) {
+      const settled = await stack.up("replicating", combine(operator));
+      if (!settled.ok) throw new Error(`the up after the fault healed failed: ${firstLine(settled.error)}`);
+      rec.see("after the fault healed: one more up read the systems again");
+    }
     // The fault really hit the step.
     if (!stepFault.injected) throw new Error(`the fault was never injected: step ${row.step} did not start in this drill`);
     rec.see(`fault hit step ${row.step} at ${stepFault.where}`);

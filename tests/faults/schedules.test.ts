@@ -2,7 +2,7 @@
  * Random fault schedules (model-based, fast-check). Each schedule is a sequence of declared-state changes
  * (failover, recovery, switchover, the replica out of service and back) interleaved with faults (a system
  * down or black-holed, the network between them cut, 503 bursts, latency, the provider killed before or
- * right after an action, a tenant auto-paused) and with writes to the system that serves. The providers are
+ * right after an action, a tenant auto-paused, the primary rebuilt while failed over) and with writes to the system that serves. The providers are
  * driven as the engine drives them (support/providerStack.ts: check, diff, update, partial state kept,
  * nothing recorded by a killed process) against the simulator. Then every fault is healed and `up` is run
  * until it converges (between two runs the administrator does what a refusal asks a person to do), and the
@@ -34,7 +34,8 @@ type System = typeof PRIMARY | typeof REPLICA;
 type Fault =
   | { kind: "down" | "blackHole" | "burst" | "latency"; system: System }
   | { kind: "cut" }
-  | { kind: "autoPause" };
+  | { kind: "autoPause" }
+  | { kind: "rebuildPrimary" };
 type Step =
   | { do: "declare"; state: FailoverState; acceptDataLoss: boolean; kill?: { atAction: number; when: "before" | "after" } }
   | { do: "fault"; fault: Fault }
@@ -46,6 +47,7 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constantFrom("down", "blackHole", "burst", "latency") as fc.Arbitrary<"down" | "blackHole" | "burst" | "latency">, system }),
   fc.constant({ kind: "cut" as const }),
   fc.constant({ kind: "autoPause" as const }),
+  fc.constant({ kind: "rebuildPrimary" as const }),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -97,14 +99,19 @@ class World {
   kills = 0;
   readonly log: string[] = [];
 
-  constructor(private readonly s: Sim) {
+  /** `full`: the trusts and the link too (a rebuilt primary needs them re-made); else the failover alone. */
+  constructor(
+    private readonly s: Sim,
+    full: boolean,
+  ) {
     this.ledger = new Ledger(s);
     const conn = (name: string) => ({ ...s.conn(name), connectTimeoutSeconds: CONNECT_TIMEOUT_SECONDS });
-    this.stack = new ProviderStack(conn(PRIMARY), conn(REPLICA), { only: "failover", waitTimeoutSeconds: 15, pollIntervalSeconds: 1, completeRecoveryWhenBehindSeconds: 300 });
+    this.stack = new ProviderStack(conn(PRIMARY), conn(REPLICA), { ...(full ? {} : { only: "failover" as const }), waitTimeoutSeconds: 15, pollIntervalSeconds: 1, completeRecoveryWhenBehindSeconds: 300 });
   }
 
   async apply(f: Fault): Promise<void> {
     const { sc } = this.s;
+    if (f.kind === "rebuildPrimary") return this.rebuildPrimary();
     const key = f.kind === "cut" || f.kind === "autoPause" ? f.kind : `${f.kind} ${f.system}`;
     if (this.active.has(key)) return;
     this.active.add(key);
@@ -114,6 +121,18 @@ class World {
     if (f.kind === "latency") await sc.setLatency(f.system, 300);
     if (f.kind === "cut") await sc.cutNetwork(PRIMARY, REPLICA);
     if (f.kind === "autoPause") await sc.autoPauseTenant(REPLICA, LINK, "finance", "the replica cannot reach Active Directory").catch(() => undefined);
+  }
+
+  /**
+   * The primary rebuilt (new certificate, no link, no trust, objects wiped), as an administrator does only
+   * once the link is failed over and the replica holds every object: otherwise they would not.
+   */
+  private async rebuildPrimary(): Promise<void> {
+    if (this.stack.failover.outputs?.activeSystem !== "replica" || (await this.s.link(REPLICA))?.phase !== "failedOver") return;
+    const held = await waitUntil("the replica to hold every object", async () => ((await this.ledger.presentOn(REPLICA)).missing.length === 0 ? true : undefined), 10_000, 250).catch(() => false);
+    if (!held) return;
+    await this.s.sc.rebuild(PRIMARY, false);
+    this.log.push(`${PRIMARY} rebuilt`);
   }
 
   async healAll(): Promise<void> {
@@ -195,7 +214,7 @@ async function accepted(system: string): Promise<Record<string, number>> {
 /** Runs one schedule and returns what is wrong with its history (empty: nothing). */
 async function runSchedule(steps: Step[], id: number): Promise<string[]> {
   await sim.reset();
-  const w = new World(sim);
+  const w = new World(sim, steps.some((s) => s.do === "fault" && s.fault.kind === "rebuildPrimary"));
   const created = await w.up("replicating", false);
   if (!created.ok) return [`the first up failed: ${created.error?.message.split("\n")[0]}`];
   await w.write(2, `s${id}-before`);
