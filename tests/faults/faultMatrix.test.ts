@@ -17,7 +17,7 @@
  * matching cases alone.
  */
 import { installRuntimeHooks, ProviderStack, wire, type ClientCall, type RunHooks, type UpOutcome } from "./support/providerStack";
-import { PRIMARY, REPLICA, SimPool, simConfig, waitUntil, type Sim } from "./support/sim";
+import { actionsTakenOn, PRIMARY, REPLICA, SimPool, simConfig, waitUntil, type Sim } from "./support/sim";
 import { Ledger } from "./support/ledger";
 import { recorder, type CaseRecord } from "./support/results";
 
@@ -304,16 +304,6 @@ async function converge(sim: Sim, stack: ProviderStack, state: "failedOver" | "r
   return outcomes;
 }
 
-/** Link actions each system accepted (from its event log): `{ failOver: 1, … }`. */
-async function acceptedActions(sim: Sim, system: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const e of await sim.sc.events(system)) {
-    const m = /^Link '[^']+': (\w+) (requested|run automatically) on /.exec(e.message);
-    if (m) counts[m[1]] = (counts[m[1]] ?? 0) + 1;
-  }
-  return counts;
-}
-
 /** The stack's state right after its first `up` on a reset simulator: the same every time, so made once per simulator. */
 type Snapshot = Record<"trustBA" | "trustAB" | "link" | "failover", { id?: string; inputs?: unknown; outputs?: unknown }>;
 const created = new WeakMap<Sim, Map<string, Snapshot>>();
@@ -418,7 +408,7 @@ async function drill(sim: Sim, row: Row, fault: Fault, rec: CaseRecord): Promise
     expect(objects.expected).toBe(row.step === 10 ? 22 : 14);
 
     // Each action took effect exactly once (a refused or 503'd request does not count).
-    const actions = await acceptedActions(sim, REPLICA);
+    const actions = await actionsTakenOn(sim, REPLICA);
     rec.see(`actions accepted on ${REPLICA}: ${Object.entries(actions).map(([a, n]) => `${a} ${n}`).join(", ")}`);
     expect(actions).toEqual({ failOver: 1, ...(row.scenario === "planned" ? {} : { restore: 1 }), beginRecovery: 1, completeRecovery: 1 });
   } finally {

@@ -20,7 +20,7 @@ import { MapiClient } from "../../provider/mapi/client";
 import type { FailoverState } from "../../provider/resources/replicationFailover";
 import { Ledger } from "./support/ledger";
 import { installRuntimeHooks, ProviderStack, type RunHooks, type UpOutcome } from "./support/providerStack";
-import { PRIMARY, REPLICA, simConfig, startSim, waitUntil, type Sim } from "./support/sim";
+import { actionsTakenOn, PRIMARY, REPLICA, simConfig, startSim, waitUntil, type Sim } from "./support/sim";
 import { recorder } from "./support/results";
 import { writeSoakSection } from "./support/soakReport";
 
@@ -202,15 +202,6 @@ class World {
   }
 }
 
-async function accepted(system: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const e of await sim.sc.events(system)) {
-    const m = /^Link '[^']+': (\w+) (requested|run automatically) on /.exec(e.message);
-    if (m) out[m[1]] = (out[m[1]] ?? 0) + 1;
-  }
-  return out;
-}
-
 /** Runs one schedule and returns what is wrong with its history (empty: nothing). */
 async function runSchedule(steps: Step[], id: number): Promise<string[]> {
   await sim.reset();
@@ -252,7 +243,7 @@ async function runSchedule(steps: Step[], id: number): Promise<string[]> {
   if (onReplica.missing.length) wrong.push(`missing on ${REPLICA}: ${onReplica.missing.join(", ")}`);
 
   // Each action took effect once per transition.
-  const a = await accepted(REPLICA);
+  const a = await actionsTakenOn(sim, REPLICA);
   const [fo, br, cr] = [a.failOver ?? 0, a.beginRecovery ?? 0, a.completeRecovery ?? 0];
   if (fo !== br || br !== cr) wrong.push(`actions on ${REPLICA}: failOver ${fo}, beginRecovery ${br}, completeRecovery ${cr} (each failover recovered once)`);
   if (fo > w.failovers) wrong.push(`${fo} failovers took effect, ${w.failovers} declared`);

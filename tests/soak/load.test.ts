@@ -9,7 +9,7 @@
  */
 import { Ledger } from "../faults/support/ledger";
 import { installRuntimeHooks, ProviderStack, type UpOutcome } from "../faults/support/providerStack";
-import { PRIMARY, REPLICA, simConfig, startSim, waitUntil, type Sim } from "../faults/support/sim";
+import { actionsTakenOn, PRIMARY, REPLICA, simConfig, startSim, waitUntil, type Sim } from "../faults/support/sim";
 import { writeSoakSection } from "../faults/support/soakReport";
 import type { FailoverState } from "../../provider/resources/replicationFailover";
 
@@ -108,8 +108,7 @@ test(`a ${LINKS}-link site fails over and recovers while the replica flaps and a
   clearInterval(sampler);
 
   const requests = (await sim.sc.requestCounts(PRIMARY)).total + (await sim.sc.requestCounts(REPLICA)).total;
-  const events = await sim.sc.events(REPLICA);
-  const actions = (action: string) => events.filter((e) => new RegExp(`^Link '[^']+': ${action} requested`).test(e.message)).length;
+  const taken = await actionsTakenOn(sim, REPLICA);
   const wrong: string[] = [];
   for (const [i, s] of stacks.entries()) {
     const link = await sim.link(REPLICA, `link-${names[i]}`);
@@ -129,7 +128,7 @@ test(`a ${LINKS}-link site fails over and recovers while the replica flaps and a
     roundsRecovery: recoveryRounds,
     linksNeedingReruns: reruns.filter((r) => r > 0).length,
     reruns: reruns.reduce((a, b) => a + b, 0),
-    actions: { failOver: actions("failOver"), beginRecovery: actions("beginRecovery"), completeRecovery: actions("completeRecovery") },
+    actions: { failOver: taken.failOver ?? 0, beginRecovery: taken.beginRecovery ?? 0, completeRecovery: taken.completeRecovery ?? 0 },
     objects: { written: onPrimary.expected, onPrimary: onPrimary.present, onReplica: onReplica.present },
     peakRssMb: Math.round(peakRss / 1048576),
     rssGrowthMb: Math.round((peakRss - startRss) / 1048576),

@@ -88,6 +88,16 @@ export async function startSim(config: SimulatorConfig): Promise<Sim> {
   };
 }
 
+/** Link actions a system accepted, over all its links (from its event log): `{ failOver: 1, … }`. */
+export async function actionsTakenOn(sim: Sim, system: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const e of await sim.sc.events(system)) {
+    const m = /^Link '[^']+': (\w+) (requested|run automatically) on /.exec(e.message);
+    if (m) counts[m[1]] = (counts[m[1]] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /** Default two systems and link-ab, with the given overrides. */
 export function simConfig(overrides: Partial<SimulatorConfig> = {}): SimulatorConfig {
   return { ...defaultConfig(), ...overrides };
